@@ -1,0 +1,6 @@
+//! One module per subcommand of the `yoyaku` binary.
+
+pub mod bench;
+pub mod chat;
+pub mod extract;
+pub mod simulate;

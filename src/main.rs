@@ -1,0 +1,42 @@
+//! The `yoyaku` command line: parses arguments and hands each command to its module.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use yoyaku::commands;
+
+#[derive(Parser)]
+#[command(name = "yoyaku", version, about = "A local voice agent that answers booking calls")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Text in, slots out: one JSON object per utterance.
+    Extract(commands::extract::Args),
+    /// A whole call from scripted caller turns (texts or .wav files).
+    Simulate(commands::simulate::Args),
+    /// Type caller turns at the terminal and read the agent's answers.
+    Chat(commands::chat::Args),
+    /// Time the extractor per utterance.
+    Bench(commands::bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(a) => commands::extract::run(a),
+        Command::Simulate(a) => commands::simulate::run(a),
+        Command::Chat(a) => commands::chat::run(a),
+        Command::Bench(a) => commands::bench::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: the chain of causes, outermost first.
+            eprintln!("yoyaku: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
