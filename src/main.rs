@@ -21,6 +21,8 @@ enum Command {
     Chat(commands::chat::Args),
     /// Time the extractor per utterance.
     Bench(commands::bench::Args),
+    /// Answer Asterisk AudioSocket calls; staff page and API over HTTP.
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => commands::simulate::run(a),
         Command::Chat(a) => commands::chat::run(a),
         Command::Bench(a) => commands::bench::run(a),
+        Command::Serve(a) => commands::serve::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

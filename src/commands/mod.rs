@@ -4,3 +4,4 @@ pub mod bench;
 pub mod chat;
 pub mod extract;
 pub mod simulate;
+pub mod serve;

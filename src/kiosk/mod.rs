@@ -1,0 +1,1 @@
+//! (kiosk: being written)

@@ -1,0 +1,53 @@
+//! Stand-in speech engines for tests and model-free demos: a recogniser that
+//! knows utterances by their length, and a synthesiser that answers with a tone.
+
+use super::{Speech, SpeechToText, TextToSpeech};
+use anyhow::{bail, Result};
+use std::sync::Mutex;
+
+/// Recognises an utterance as the text whose expected duration is nearest.
+/// Tests send tone bursts (or WAVs) of distinct lengths and list them here.
+pub struct DurationTableStt {
+    table: Vec<(f32, String)>,
+    /// Every (seconds, text) it answered, for assertions.
+    pub heard: Mutex<Vec<(f32, String)>>,
+}
+
+impl DurationTableStt {
+    pub fn new(table: Vec<(f32, String)>) -> Self {
+        DurationTableStt { table, heard: Mutex::new(Vec::new()) }
+    }
+}
+
+impl SpeechToText for DurationTableStt {
+    fn transcribe(&self, samples_16k: &[f32], _lang: &str) -> Result<String> {
+        let secs = samples_16k.len() as f32 / 16_000.0;
+        let Some((_, text)) = self
+            .table
+            .iter()
+            .min_by(|a, b| (a.0 - secs).abs().total_cmp(&(b.0 - secs).abs()))
+        else {
+            bail!("the fake recogniser has an empty table");
+        };
+        self.heard.lock().unwrap().push((secs, text.clone()));
+        Ok(text.clone())
+    }
+}
+
+/// A 440 Hz tone, 30 ms per character of the reply (at least 200 ms), at 8 kHz.
+pub struct ToneTts;
+
+impl TextToSpeech for ToneTts {
+    fn speak(&self, text: &str, _lang: &str) -> Result<Speech> {
+        let ms = (text.chars().count() * 30).max(200);
+        Ok(Speech { samples: tone(440.0, ms, 8000, 8000.0), sample_rate: 8000 })
+    }
+}
+
+/// A sine tone of `ms` milliseconds.
+pub fn tone(freq: f32, ms: usize, rate: u32, amplitude: f32) -> Vec<i16> {
+    let n = ms * rate as usize / 1000;
+    (0..n)
+        .map(|i| ((i as f32 * freq * std::f32::consts::TAU / rate as f32).sin() * amplitude) as i16)
+        .collect()
+}
