@@ -6,7 +6,7 @@
 //! versioned with `PRAGMA user_version` and migrated forward on open.
 
 use anyhow::{anyhow, bail, Context, Result};
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Serialize, Serializer};
 use std::ffi::OsString;
@@ -428,8 +428,10 @@ impl RawReservation {
     }
 }
 
+/// The start as stored: to the minute, so the check matches the saved row.
 fn at(r: &NewReservation) -> NaiveDateTime {
-    r.date.and_time(r.time)
+    let minute = NaiveTime::from_hms_opt(r.time.hour(), r.time.minute(), 0).unwrap_or(r.time);
+    r.date.and_time(minute)
 }
 
 /// Counts booked rows whose start lies less than `hold` minutes from `at` on either
