@@ -114,6 +114,18 @@ mod tests {
     }
 
     #[test]
+    fn matches_reference_decoder_across_the_range() {
+        // Every 17th byte, as decoded by Python's audioop (ulaw2lin/alaw2lin).
+        let ulaw = [-32124, -15484, -7420, -3516, -1628, -716, -276, -64, 23932, 11388, 5372, 2492, 1116, 460, 148, 0];
+        let alaw = [-5504, -2624, -24064, -11520, -280, -8, -1248, -592, 7552, 3648, 32256, 15616, 408, 136, 1760, 848];
+        for (i, (&u, &a)) in ulaw.iter().zip(&alaw).enumerate() {
+            let byte = (i * 17) as u8;
+            assert_eq!(ulaw_to_linear(byte), u, "mu-law {byte:#04x}");
+            assert_eq!(alaw_to_linear(byte), a, "A-law {byte:#04x}");
+        }
+    }
+
+    #[test]
     fn encoders_invert_decoders() {
         for byte in 0..=255u8 {
             let u = ulaw_to_linear(byte);
