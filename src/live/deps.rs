@@ -2,7 +2,7 @@
 //! pieces. Each line points at a stand-in until its branch is merged.
 
 pub use super::standin::asr::Recognizer;
-pub use super::standin::audio::{resample, EndpointConfig, Endpointer, Utterance};
+pub use crate::audio::{resample, EndpointConfig, Endpointer, Utterance};
 pub use super::standin::session::{Outcome, Session, Turn};
-pub use super::standin::store::{CallRecord, Reservation, Store};
+pub use crate::store::{CallRecord, Reservation, Store};
 pub use super::standin::tts;

@@ -7,8 +7,8 @@ use super::frame::{self, Frame};
 use super::registry::{ActiveCall, Registry};
 use super::writer::{self, Out, PlayState};
 use super::Shared;
-use crate::live::deps::{resample, CallRecord, EndpointConfig, Endpointer, Session, Turn};
-use crate::live::{reprompt, silence_goodbye};
+use crate::live::deps::{CallRecord, EndpointConfig, Endpointer, Session, Turn};
+use crate::live::{reprompt, silence_goodbye, StreamResampler};
 use anyhow::{bail, Context, Result};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -121,7 +121,8 @@ impl Call {
         self.say(&greeting).await?;
 
         let t = &sh.tuning;
-        let mut ep = Endpointer::new(EndpointConfig { hangover_ms: t.hangover_ms, ..EndpointConfig::default() });
+        let mut ep = Endpointer::new(EndpointConfig { end_silence_ms: t.hangover_ms, ..EndpointConfig::default() });
+        let mut up = StreamResampler::new(8_000, 16_000);
         let mut digits = String::new();
         let mut last_digit = Instant::now();
         let mut last_frame = Instant::now();
@@ -171,7 +172,10 @@ impl Call {
                         r.lock().unwrap_or_else(|e| e.into_inner()).add(&to_8k(&samples, rate));
                     }
                     let x: Vec<f32> = samples.iter().map(|s| *s as f32 / 32768.0).collect();
-                    let utterances = ep.push(&resample(&x, rate, 16_000));
+                    if up.rates().0 != rate {
+                        up = StreamResampler::new(rate, 16_000);
+                    }
+                    let utterances = ep.push(&up.push(&x));
                     if ep.is_speaking() {
                         reprompts = 0;
                         last_activity = Instant::now();
@@ -285,20 +289,19 @@ impl Call {
             }
             _ => None,
         };
-        let transcript = serde_json::to_string(
-            &self.transcript.iter().map(|(w, t)| serde_json::json!({"who": w, "text": t})).collect::<Vec<_>>(),
-        )
-        .unwrap_or_default();
+        let transcript = serde_json::Value::Array(
+            self.transcript.iter().map(|(w, t)| serde_json::json!({"who": w, "text": t})).collect(),
+        );
         let record = CallRecord {
-            call_id: call_id.clone(),
+            id: call_id.clone(),
             caller_id: self.active.caller_id.clone(),
             lang: self.shared.lang.clone(),
             started_at: self.started.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            ended_at: self.shared.clock.now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            ended_at: Some(self.shared.clock.now().format("%Y-%m-%dT%H:%M:%S").to_string()),
             outcome,
-            reason,
+            reason: Some(reason),
             transcript,
-            recording,
+            recording_path: recording,
         };
         if let Some(e) = error {
             eprintln!("yoyaku: call {call_id} ended early: {e:#}");

@@ -96,7 +96,7 @@ async fn reservations(State(sh): State<Arc<Shared>>, headers: HeaderMap) -> Resp
     }
     let s2 = sh.clone();
     match tokio::task::spawn_blocking(move || s2.store.lock().unwrap_or_else(|e| e.into_inner()).all()).await {
-        Ok(Ok(all)) => Json(all).into_response(),
+        Ok(Ok(all)) => Json(api_view(&all)).into_response(),
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read reservations: {e:#}\n")).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
     }
@@ -148,4 +148,13 @@ async fn recording(State(sh): State<Arc<Shared>>, headers: HeaderMap, Path(file)
         Ok(bytes) => ([(header::CONTENT_TYPE, "audio/wav")], bytes).into_response(),
         Err(_) => (StatusCode::NOT_FOUND, "no such recording\n").into_response(),
     }
+}
+
+/// Exactly the contract's keys: {"id","date","time","party_size","name","phone","status"}.
+fn api_view<R: serde::Serialize>(all: &[R]) -> Vec<serde_json::Value> {
+    const KEYS: [&str; 7] = ["id", "date", "time", "party_size", "name", "phone", "status"];
+    all.iter()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .map(|v| KEYS.iter().map(|k| (k.to_string(), v.get(*k).cloned().unwrap_or_default())).collect())
+        .collect()
 }

@@ -70,7 +70,7 @@ pub fn render<R: Serialize, C: Serialize>(business: &str, today: NaiveDate, rese
         for (who, text) in transcript {
             let _ = write!(lines, "<li class=\"who-{0}\"><b>{0}</b>: {1}</li>", esc(&who), esc(&text));
         }
-        let rec = match c.get("recording").and_then(Value::as_str) {
+        let rec = match c.get("recording_path").or(c.get("recording")).and_then(Value::as_str) {
             Some(path) => {
                 let file = std::path::Path::new(path).file_name().and_then(|f| f.to_str()).unwrap_or("");
                 format!("<audio controls preload=\"none\" src=\"/recordings/{0}\"></audio><br><a href=\"/recordings/{0}\">WAV</a>", esc(file))
