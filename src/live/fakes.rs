@@ -34,12 +34,20 @@ impl SpeechToText for DurationTableStt {
     }
 }
 
-/// A 440 Hz tone, 30 ms per character of the reply (at least 200 ms), at 8 kHz.
-pub struct ToneTts;
+/// A 440 Hz tone, `ms_per_char` per character of the reply (at least 200 ms), at 8 kHz.
+pub struct ToneTts {
+    pub ms_per_char: usize,
+}
+
+impl Default for ToneTts {
+    fn default() -> Self {
+        ToneTts { ms_per_char: 30 }
+    }
+}
 
 impl TextToSpeech for ToneTts {
     fn speak(&self, text: &str, _lang: &str) -> Result<Speech> {
-        let ms = (text.chars().count() * 30).max(200);
+        let ms = (text.chars().count() * self.ms_per_char).max(200);
         Ok(Speech { samples: tone(440.0, ms, 8000, 8000.0), sample_rate: 8000 })
     }
 }

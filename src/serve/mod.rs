@@ -3,6 +3,7 @@
 //! `start` binds both listeners and returns their addresses (tests use port 0).
 
 pub mod call;
+pub mod client;
 pub mod frame;
 pub mod http;
 pub mod page;
