@@ -44,6 +44,9 @@ pub struct Args {
     /// is recognised as the text of the nearest duration.
     #[arg(long, hide = true)]
     pub fake_stt: Option<PathBuf>,
+    /// Write "AUDIOSOCKET_ADDR HTTP_ADDR" to this file once listening (for port 0).
+    #[arg(long, hide = true)]
+    pub ports_file: Option<PathBuf>,
     /// Testing without a synthesiser: replies are tones.
     #[arg(long, hide = true)]
     pub tone_tts: bool,
@@ -90,6 +93,10 @@ pub fn run(a: Args) -> Result<()> {
             asr_parallel: a.asr_parallel.unwrap_or(cores),
         })
         .await?;
+        if let Some(p) = &a.ports_file {
+            std::fs::write(p, format!("{} {}\n", running.audiosocket, running.http))
+                .with_context(|| format!("cannot write {}", p.display()))?;
+        }
         eprintln!(
             "yoyaku: AudioSocket on {}, staff page on http://{}/?token=…",
             running.audiosocket, running.http

@@ -20,6 +20,8 @@ use uuid::Uuid;
 /// so a click or line echo does not cut the agent off.
 const BARGE_IN_AFTER: Duration = Duration::from_millis(200);
 
+const SEND_BUFFER: usize = 32 * 1024;
+
 enum In {
     Frame(Frame),
     Closed,
@@ -28,6 +30,9 @@ enum In {
 
 pub async fn handle(stream: TcpStream, shared: Arc<Shared>) -> Result<()> {
     let _ = stream.set_nodelay(true);
+    // We pace audio in real time, so a big kernel buffer only hides a peer that
+    // stopped reading (and holds memory); keep it to a few seconds of audio.
+    let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER);
     let (mut rd, mut wr) = stream.into_split();
     let first = tokio::time::timeout(Duration::from_secs(5), frame::read_frame(&mut rd))
         .await
@@ -144,6 +149,13 @@ impl Call {
             }
             let ev = tokio::select! {
                 ev = rx.recv() => ev.unwrap_or(In::Closed),
+                // The writer is gone: the peer stopped taking audio or the line broke.
+                changed = self.play.changed() => {
+                    if changed.is_err() {
+                        bail!("the caller stopped taking our audio");
+                    }
+                    continue;
+                }
                 _ = tokio::time::sleep_until(wake.into()) => {
                     let now = Instant::now();
                     if now >= last_frame + t.idle_timeout {
