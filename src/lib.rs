@@ -6,7 +6,9 @@
 
 pub mod commands;
 pub mod dialogue;
+pub mod examples;
 pub mod extract;
 pub mod grammar;
 pub mod profile;
+pub mod session;
 pub mod store;
