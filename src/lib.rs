@@ -7,9 +7,11 @@
 pub mod audio;
 pub mod commands;
 pub mod dialogue;
+pub mod examples;
 pub mod extract;
 pub mod grammar;
 pub mod profile;
+pub mod session;
 pub mod store;
 pub mod kiosk;
 pub mod live;

@@ -1,6 +1,7 @@
 //! One module per subcommand of the `yoyaku` binary.
 
 pub mod bench;
+pub mod common;
 pub mod chat;
 pub mod extract;
 pub mod simulate;

@@ -1,0 +1,613 @@
+//! The dialogue manager: a pure state machine that runs one call.
+//!
+//! It reads what the caller said (through the extractor), decides what to say
+//! next, and when the caller confirms, hands back a `Commit` for the caller of
+//! `hear` to write to the book. It does no I/O and never reads the clock: `now`
+//! comes with every turn, and the book is seen through the read-only `BookView`.
+
+mod check;
+mod say;
+
+pub use check::{alternatives, check, check_date, BookView, Problem};
+pub use say::{fill, Say};
+
+use crate::extract::{self, Context, Slots};
+use crate::grammar::Grammar;
+use crate::profile::Profile;
+use crate::store::{NewReservation, Refusal, Reservation};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Slots in the order the agent asks for them.
+const SLOTS: [&str; 5] = ["date", "time", "party_size", "name", "phone"];
+/// Tries at one slot before the caller is handed to staff.
+const MAX_TRIES: u32 = 2;
+/// Alternatives offered after a refusal.
+const OFFERS: usize = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Booked,
+    Changed,
+    Cancelled,
+    Transferred,
+    Incomplete,
+}
+
+/// A write the dialogue asks for; its result comes back through `Call::committed`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Commit {
+    Book(NewReservation),
+    Change(i64, NewReservation),
+    Cancel(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub commit: Option<Commit>,
+    /// The call is over (booked, transferred …): hang up after speaking.
+    pub end: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Book,
+    Change,
+    Cancel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Change/cancel: finding the reservation by phone number.
+    Find,
+    Collect,
+    Confirm,
+    /// A commit is out; waiting for its result.
+    Committing,
+    Done,
+}
+
+/// The reservation being put together.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Draft {
+    pub date: Option<NaiveDate>,
+    pub time: Option<NaiveTime>,
+    pub party_size: Option<u32>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Draft {
+    fn has(&self, slot: &str) -> bool {
+        match slot {
+            "date" => self.date.is_some(),
+            "time" => self.time.is_some(),
+            "party_size" => self.party_size.is_some(),
+            "name" => self.name.is_some(),
+            _ => self.phone.is_some(),
+        }
+    }
+
+    fn at(&self) -> Option<NaiveDateTime> {
+        Some(self.date?.and_time(self.time?))
+    }
+}
+
+pub struct Call {
+    profile: Arc<Profile>,
+    grammar: Arc<Grammar>,
+    caller_id: Option<String>,
+    mode: Mode,
+    phase: Phase,
+    draft: Draft,
+    target: Option<Reservation>,
+    asked: Option<&'static str>,
+    tries: BTreeMap<&'static str, u32>,
+    offers: Vec<NaiveDateTime>,
+    outcome: Outcome,
+    answered_inquiry: bool,
+}
+
+impl Call {
+    pub fn new(profile: Arc<Profile>, grammar: Arc<Grammar>, caller_id: Option<String>) -> Call {
+        let caller_id = caller_id.filter(|c| !c.is_empty());
+        Call {
+            profile,
+            grammar,
+            draft: Draft { phone: caller_id.clone(), ..Draft::default() },
+            caller_id,
+            mode: Mode::Book,
+            phase: Phase::Collect,
+            target: None,
+            asked: None,
+            tries: BTreeMap::new(),
+            offers: Vec::new(),
+            outcome: Outcome::Incomplete,
+            answered_inquiry: false,
+        }
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+
+    /// Why the call happened, for the staff page: book, change, cancel, inquiry,
+    /// transferred or incomplete.
+    pub fn reason(&self) -> &'static str {
+        match self.outcome {
+            Outcome::Booked => "book",
+            Outcome::Changed => "change",
+            Outcome::Cancelled => "cancel",
+            Outcome::Transferred => "transferred",
+            Outcome::Incomplete if self.answered_inquiry => "inquiry",
+            Outcome::Incomplete => "incomplete",
+        }
+    }
+
+    pub fn is_over(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// What one booking holds in the book, from the profile.
+    pub fn capacity(&self) -> crate::store::Capacity {
+        let b = &self.profile.booking;
+        crate::store::Capacity { units: b.units, hold_minutes: b.hold_minutes }
+    }
+
+    pub fn draft(&self) -> &Draft {
+        &self.draft
+    }
+
+    fn say(&self) -> Say<'_> {
+        Say::new(&self.grammar)
+    }
+
+    /// The first words of the call; a known caller is greeted by name.
+    pub fn greet(&mut self, book: &dyn BookView) -> Reply {
+        let business = self.profile.display_name(&self.grammar.lang).to_string();
+        let known = self.caller_id.as_deref().and_then(|id| book.last(id));
+        let text = match known {
+            Some(r) => {
+                self.draft.name = Some(r.name.clone());
+                self.say().line("greeting_returning", &[("business", business), ("name", r.name)])
+            }
+            None => self.say().line("greeting", &[("business", business)]),
+        };
+        self.reply(text)
+    }
+
+    /// One caller turn.
+    pub fn hear(&mut self, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
+        if matches!(self.phase, Phase::Done | Phase::Committing) {
+            return self.end(self.say().line("goodbye", &[]));
+        }
+        let ctx = Context { now, profile: &self.profile, call_date: self.draft.date };
+        let s = extract::extract(&self.grammar, text, &ctx);
+        let intent = s.intent.as_deref();
+        if intent == Some("human") {
+            return self.transfer("transfer");
+        }
+        if matches!(intent, Some("cancel" | "change"))
+            && self.mode == Mode::Book
+            && !(self.draft.has("date") || self.draft.has("time") || self.draft.has("party_size"))
+        {
+            self.mode = if intent == Some("cancel") { Mode::Cancel } else { Mode::Change };
+            self.phase = Phase::Find;
+            self.asked = None;
+        }
+        match self.phase {
+            Phase::Find => self.find(&s, now, book),
+            Phase::Confirm => self.confirm(&s, text, now, book),
+            _ => self.collect(&s, text, now, book),
+        }
+    }
+
+    /// The result of the last `Commit`.
+    pub fn committed(
+        &mut self,
+        result: Result<i64, Refusal>,
+        now: NaiveDateTime,
+        book: &dyn BookView,
+    ) -> Reply {
+        let at = self.draft.at();
+        match result {
+            Ok(_) => {
+                let (outcome, key) = match self.mode {
+                    Mode::Book => (Outcome::Booked, "booked"),
+                    Mode::Change => (Outcome::Changed, "changed"),
+                    Mode::Cancel => (Outcome::Cancelled, "cancelled"),
+                };
+                self.outcome = outcome;
+                let vars = at.map(|a| self.when_vars(a)).unwrap_or_default();
+                let text = self.say().line(key, &vars);
+                self.end(text)
+            }
+            Err(Refusal::Full) => {
+                self.phase = Phase::Collect;
+                let lead = self.say().line("taken_meanwhile", &[]);
+                match at {
+                    Some(at) => self.refuse(Problem::Full, at, now, book, vec![lead]),
+                    None => self.reply(lead),
+                }
+            }
+            Err(Refusal::NotFound) => {
+                let text = self.say().line("no_reservation", &[]);
+                self.end(text)
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ phases
+
+    fn collect(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
+        let gave = self.apply(s);
+        let mut lead = Vec::new();
+        if gave.is_empty() {
+            match s.intent.as_deref() {
+                Some("inquiry") => {
+                    lead.push(self.answer(text, s));
+                    if self.asked.is_none() && self.draft == self.fresh_draft() {
+                        lead.push(self.say().line("anything_else", &[]));
+                        return self.reply(lead.concat());
+                    }
+                }
+                Some("yes") if !self.offers.is_empty() => {
+                    let at = self.offers[0];
+                    self.draft.date = Some(at.date());
+                    self.draft.time = Some(at.time());
+                }
+                Some("no") if !self.offers.is_empty() => {
+                    self.offers.clear();
+                    self.draft.time = None;
+                    self.asked = None;
+                }
+                Some("book") if self.asked.is_none() => {}
+                _ => {
+                    if let Some(slot) = self.asked {
+                        if self.fail(slot) {
+                            return self.transfer("transfer_after_retries");
+                        }
+                        lead.push(self.say().line("not_understood", &[]));
+                    } else if s.intent.is_none() && !self.answered_inquiry {
+                        lead.push(self.say().line("not_understood", &[]));
+                    }
+                }
+            }
+        } else {
+            self.offers.clear();
+        }
+        self.proceed(now, book, lead)
+    }
+
+    fn confirm(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
+        if self.mode == Mode::Cancel {
+            return match s.intent.as_deref() {
+                Some("yes") => self.commit(),
+                Some("no") => {
+                    let text = self.say().line("kept", &[]);
+                    self.end(text)
+                }
+                _ => self.retry_readback(now, book),
+            };
+        }
+        let gave = self.apply(s);
+        if !gave.is_empty() {
+            self.offers.clear();
+            self.phase = Phase::Collect;
+            return self.proceed(now, book, Vec::new());
+        }
+        match s.intent.as_deref() {
+            Some("yes") => self.commit(),
+            Some("no") => {
+                self.phase = Phase::Collect;
+                self.asked = None;
+                let text = self.say().line("what_to_fix", &[]);
+                self.reply(text)
+            }
+            Some("inquiry") => {
+                let answer = self.answer(text, s);
+                let rb = self.readback();
+                self.reply(format!("{answer}{rb}"))
+            }
+            _ => self.retry_readback(now, book),
+        }
+    }
+
+    fn retry_readback(&mut self, _now: NaiveDateTime, _book: &dyn BookView) -> Reply {
+        if self.fail("confirm") {
+            return self.transfer("transfer_after_retries");
+        }
+        let sorry = self.say().line("not_understood", &[]);
+        let rb = self.readback();
+        self.reply(format!("{sorry}{rb}"))
+    }
+
+    /// Change or cancel: find the caller's reservation by phone number.
+    fn find(&mut self, s: &Slots, now: NaiveDateTime, book: &dyn BookView) -> Reply {
+        if let Some(p) = &s.phone {
+            self.draft.phone = Some(p.clone());
+        }
+        let Some(phone) = self.draft.phone.clone() else {
+            if self.asked == Some("phone") && self.fail("phone") {
+                return self.transfer("transfer_after_retries");
+            }
+            self.asked = Some("phone");
+            let text = self.say().line("ask_phone_for_lookup", &[]);
+            return self.reply(text);
+        };
+        let found = book.upcoming(&phone, now.date());
+        if found.is_empty() {
+            self.draft.phone = None;
+            if self.fail("phone") {
+                return self.transfer("transfer_after_retries");
+            }
+            self.asked = Some("phone");
+            let text = format!(
+                "{}{}",
+                self.say().line("no_reservation", &[]),
+                self.say().line("ask_phone_for_lookup", &[])
+            );
+            return self.reply(text);
+        }
+        let by_date: Vec<&Reservation> =
+            found.iter().filter(|r| Some(r.date) == s.date).collect();
+        let target = match (found.len(), by_date.as_slice()) {
+            (1, _) => found[0].clone(),
+            (_, [one]) => (*one).clone(),
+            _ => {
+                self.asked = Some("date");
+                let options: Vec<String> =
+                    found.iter().map(|r| self.say().when(r.date.and_time(r.time))).collect();
+                let text = self.say().line("which_reservation", &[("options", self.say().list(&options))]);
+                return self.reply(text);
+            }
+        };
+        self.draft = Draft {
+            date: Some(target.date),
+            time: Some(target.time),
+            party_size: Some(target.party_size),
+            name: Some(target.name.clone()),
+            phone: Some(target.phone.clone()),
+        };
+        let vars = self.reservation_vars(&target);
+        self.target = Some(target.clone());
+        self.asked = None;
+        if self.mode == Mode::Cancel {
+            self.phase = Phase::Confirm;
+            let text = self.say().line("confirm_cancel", &vars);
+            return self.reply(text);
+        }
+        self.phase = Phase::Collect;
+        // 「5日の予約を8時に変更」: a date equal to the booking's names it; anything else is new.
+        let new = Slots { date: s.date.filter(|d| *d != target.date), phone: None, name: None, ..s.clone() };
+        if self.apply(&new).is_empty() {
+            let text = self.say().line("ask_change", &vars);
+            return self.reply(text);
+        }
+        self.proceed(now, book, Vec::new())
+    }
+
+    /// Validates what is known, asks for the next missing slot, or reads back.
+    fn proceed(&mut self, now: NaiveDateTime, book: &dyn BookView, mut lead: Vec<String>) -> Reply {
+        let p = self.profile.clone();
+        if let Some(n) = self.draft.party_size {
+            if n > p.booking.party_max && p.requires("party_size") {
+                let party = self.say().party(n);
+                return self.transfer_with("party_too_large", &[("party", party)]);
+            }
+            if n < p.booking.party_min {
+                self.draft.party_size = None;
+                lead.push(self.say().line("refuse_party_small", &[]));
+            }
+        }
+        if let Some(d) = self.draft.date {
+            if let Err(problem) = check_date(&p, now, d) {
+                let at = d.and_time(self.draft.time.unwrap_or(now.time()));
+                return self.refuse(problem, at, now, book, lead);
+            }
+        }
+        if let Some(at) = self.draft.at() {
+            let exclude = self.target.as_ref().map(|t| t.id);
+            if let Err(problem) = check(&p, book, now, at, exclude) {
+                return self.refuse(problem, at, now, book, lead);
+            }
+        }
+        for slot in SLOTS {
+            if !p.requires(slot) || self.draft.has(slot) {
+                continue;
+            }
+            if slot == "phone" {
+                if let Some(id) = &self.caller_id {
+                    self.draft.phone = Some(id.clone());
+                    continue;
+                }
+            }
+            self.asked = Some(slot);
+            lead.push(self.say().line(&format!("ask_{slot}"), &[]));
+            return self.reply(lead.concat());
+        }
+        self.asked = None;
+        self.phase = Phase::Confirm;
+        lead.push(self.readback());
+        self.reply(lead.concat())
+    }
+
+    /// Says why `at` cannot be booked and offers the nearest free starts.
+    fn refuse(
+        &mut self,
+        problem: Problem,
+        at: NaiveDateTime,
+        now: NaiveDateTime,
+        book: &dyn BookView,
+        mut lead: Vec<String>,
+    ) -> Reply {
+        let slot = if problem.is_about_date() || (problem == Problem::Past && at.date() < now.date()) {
+            self.draft.date = None;
+            "date"
+        } else {
+            self.draft.time = None;
+            "time"
+        };
+        self.phase = Phase::Collect;
+        if self.fail(slot) {
+            return self.transfer("transfer_after_retries");
+        }
+        self.asked = Some(slot);
+        lead.push(self.say().line(problem.prompt(), &self.when_vars(at)));
+        let exclude = self.target.as_ref().map(|t| t.id);
+        self.offers = alternatives(&self.profile, book, now, at, exclude, OFFERS);
+        if self.offers.is_empty() {
+            lead.push(self.say().line("no_offer", &[]));
+        } else {
+            let options: Vec<String> = self.offers.iter().map(|o| self.say().when(*o)).collect();
+            lead.push(self.say().line("offer", &[("options", self.say().list(&options))]));
+        }
+        self.reply(lead.concat())
+    }
+
+    fn commit(&mut self) -> Reply {
+        let text = String::new();
+        let commit = match (self.mode, &self.target) {
+            (Mode::Cancel, Some(t)) => Commit::Cancel(t.id),
+            (mode, target) => {
+                let Some(new) = self.new_reservation() else {
+                    // Cannot happen after a read-back; ask again rather than book half a reservation.
+                    self.phase = Phase::Collect;
+                    let text = self.say().line("not_understood", &[]);
+                    return self.reply(text);
+                };
+                match (mode, target) {
+                    (Mode::Change, Some(t)) => Commit::Change(t.id, new),
+                    _ => Commit::Book(new),
+                }
+            }
+        };
+        self.phase = Phase::Committing;
+        Reply { text, commit: Some(commit), end: false }
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    /// Copies the slots the caller gave into the draft; returns which they were.
+    fn apply(&mut self, s: &Slots) -> Vec<&'static str> {
+        let mut gave = Vec::new();
+        if s.date.is_some() {
+            self.draft.date = s.date;
+            gave.push("date");
+        }
+        if s.time.is_some() {
+            self.draft.time = s.time;
+            gave.push("time");
+        }
+        if s.party_size.is_some() {
+            self.draft.party_size = s.party_size;
+            gave.push("party_size");
+        }
+        if s.name.is_some() {
+            self.draft.name = s.name.clone();
+            gave.push("name");
+        }
+        if s.phone.is_some() {
+            self.draft.phone = s.phone.clone();
+            gave.push("phone");
+        }
+        gave
+    }
+
+    /// Counts a failed try at `slot`; true when the caller should go to staff.
+    fn fail(&mut self, slot: &'static str) -> bool {
+        let n = self.tries.entry(slot).or_insert(0);
+        *n += 1;
+        *n >= MAX_TRIES
+    }
+
+    fn new_reservation(&self) -> Option<NewReservation> {
+        let d = &self.draft;
+        let party = if self.profile.requires("party_size") { d.party_size? } else { 1 };
+        Some(NewReservation {
+            date: d.date?,
+            time: d.time?,
+            party_size: party,
+            name: d.name.clone()?,
+            phone: d.phone.clone()?,
+            call_id: None,
+        })
+    }
+
+    fn readback(&self) -> String {
+        let d = &self.draft;
+        let mut vars = vec![
+            ("name", d.name.clone().unwrap_or_default()),
+            ("phone", d.phone.as_deref().map(|p| self.say().phone(p)).unwrap_or_default()),
+            ("party", d.party_size.map(|n| self.say().party(n)).unwrap_or_default()),
+        ];
+        if let Some(at) = d.at() {
+            vars.extend(self.when_vars(at));
+        }
+        let key = match (self.mode, self.profile.requires("party_size")) {
+            (Mode::Change, _) => "readback_change",
+            (_, true) => "readback",
+            (_, false) => "readback_clinic",
+        };
+        self.say().line(key, &vars)
+    }
+
+    fn when_vars(&self, at: NaiveDateTime) -> Vec<(&'static str, String)> {
+        vec![("date", self.say().date(at.date())), ("time", self.say().time(at.time()))]
+    }
+
+    fn reservation_vars(&self, r: &Reservation) -> Vec<(&'static str, String)> {
+        let mut v = self.when_vars(r.date.and_time(r.time));
+        v.push(("party", self.say().party(r.party_size)));
+        v.push(("name", r.name.clone()));
+        v
+    }
+
+    /// Answers an inquiry from the profile: a day's hours, or a FAQ entry.
+    fn answer(&mut self, text: &str, s: &Slots) -> String {
+        self.answered_inquiry = true;
+        let lang = self.grammar.lang.clone();
+        let topic = extract::topic(&self.grammar, text).unwrap_or_else(|| "hours".into());
+        if topic == "hours" {
+            if let Some(d) = s.date {
+                let date = self.say().date(d);
+                return if self.profile.is_open_day(d) {
+                    let hours = self.say().hours(&self.profile, d);
+                    self.say().line("open_on", &[("date", date), ("hours", hours)])
+                } else {
+                    self.say().line("closed_on", &[("date", date)])
+                };
+            }
+        }
+        let faq = self.profile.faq.get(&topic).or_else(|| self.profile.faq.get("hours"));
+        faq.and_then(|f| f.get(&lang).or_else(|| f.values().next())).cloned().unwrap_or_default()
+    }
+
+    /// The draft before the caller said anything: only what caller ID gave us.
+    fn fresh_draft(&self) -> Draft {
+        Draft { phone: self.caller_id.clone(), name: self.draft.name.clone(), ..Draft::default() }
+    }
+
+    fn transfer(&mut self, key: &str) -> Reply {
+        self.transfer_with(key, &[])
+    }
+
+    fn transfer_with(&mut self, key: &str, vars: &[(&str, String)]) -> Reply {
+        self.outcome = Outcome::Transferred;
+        let text = self.say().line(key, vars);
+        self.end(text)
+    }
+
+    fn end(&mut self, text: String) -> Reply {
+        self.phase = Phase::Done;
+        Reply { text, commit: None, end: true }
+    }
+
+    fn reply(&self, text: String) -> Reply {
+        Reply { text, commit: None, end: false }
+    }
+}

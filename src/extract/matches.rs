@@ -1,0 +1,94 @@
+//! Finds every rule match in an utterance, decodes its captures, and keeps the
+//! longest of any overlapping matches.
+
+use crate::grammar::{Capture, Grammar, Slot};
+
+/// One accepted match: its slot (None = phone), where it was, what it captured.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub slot: Option<Slot>,
+    pub start: usize,
+    pub end: usize,
+    pub caps: Vec<Capture>,
+}
+
+pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
+    let mut all = Vec::new();
+    for rule in &g.rules {
+        for c in rule.regex.captures_iter(text) {
+            let whole = c.get(0).expect("group 0 always exists");
+            if whole.as_str().trim().is_empty() {
+                continue;
+            }
+            if rule.not_before.as_ref().is_some_and(|re| re.is_match(&text[whole.end()..])) {
+                continue;
+            }
+            if rule.not_after.as_ref().is_some_and(|re| re.is_match(&text[..whole.start()])) {
+                continue;
+            }
+            let mut caps = Vec::new();
+            let mut ok = true;
+            for name in rule.regex.capture_names().flatten() {
+                let Some(m) = c.name(name) else { continue };
+                match decode(g, name, m.as_str()) {
+                    Some(cap) => caps.push(cap),
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            for (k, v) in &rule.set {
+                caps.push(Capture { name: k.clone(), value: v.clone() });
+            }
+            all.push(Match { slot: Some(rule.slot), start: whole.start(), end: whole.end(), caps });
+        }
+    }
+    for m in g.phone.run.find_iter(text) {
+        let digits: String = g
+            .phone
+            .digit
+            .find_iter(m.as_str())
+            .filter_map(|d| digit_value(g, d.as_str()))
+            .collect();
+        if (g.phone.min_digits..=g.phone.max_digits).contains(&digits.chars().count()) {
+            let caps = vec![Capture { name: "phone".into(), value: digits }];
+            all.push(Match { slot: None, start: m.start(), end: m.end(), caps });
+        }
+    }
+    keep_longest(all)
+}
+
+fn digit_value(g: &Grammar, s: &str) -> Option<char> {
+    if s.len() == 1 && s.as_bytes()[0].is_ascii_digit() {
+        return s.chars().next();
+    }
+    g.list_value(&g.phone.list, s)?.chars().next()
+}
+
+/// A capture group named `cap__src` reads its text through `src` (a list, `num`, or a
+/// fragment, whose text is kept as it is); a plain group keeps its text.
+fn decode(g: &Grammar, group: &str, text: &str) -> Option<Capture> {
+    let (name, src) = group.split_once("__").unwrap_or((group, ""));
+    let value = if src == "num" {
+        g.numbers.read(text)?.to_string()
+    } else if g.lists.contains_key(src) {
+        g.list_value(src, text)?.to_string()
+    } else {
+        text.to_string()
+    };
+    Some(Capture { name: name.to_string(), value })
+}
+
+/// Longest first; a match that overlaps one already kept is dropped.
+fn keep_longest(mut all: Vec<Match>) -> Vec<Match> {
+    all.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+    let mut kept: Vec<Match> = Vec::new();
+    for m in all {
+        if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
+            kept.push(m);
+        }
+    }
+    kept.sort_by_key(|m| m.start);
+    kept
+}

@@ -1,0 +1,118 @@
+//! The slot extractor: one utterance in, intent/date/time/party/name/phone out.
+//!
+//! Every rule comes from the grammar; this engine only finds the matches, lets
+//! the longest of overlapping matches win (明後日 over 明日, a phone number over
+//! the numbers inside it), lets the last mention of a slot win (「7時、いや8時」),
+//! and resolves the captured values against `now` and the business's hours.
+
+mod matches;
+mod resolve;
+
+use crate::grammar::{Grammar, Slot};
+use crate::profile::Profile;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Serialize, Serializer};
+use unicode_normalization::UnicodeNormalization;
+
+pub use matches::Match;
+
+/// What one utterance said. A slot the caller did not state is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Slots {
+    pub intent: Option<String>,
+    pub date: Option<NaiveDate>,
+    #[serde(serialize_with = "hh_mm")]
+    pub time: Option<NaiveTime>,
+    pub party_size: Option<u32>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Slots {
+    /// Does the utterance carry any booking detail (not counting the intent)?
+    pub fn has_details(&self) -> bool {
+        self.date.is_some() || self.time.is_some() || self.party_size.is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.has_details() && self.name.is_none() && self.phone.is_none()
+    }
+}
+
+fn hh_mm<S: Serializer>(t: &Option<NaiveTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&t.format("%H:%M").to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// What the extractor needs to know besides the words.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// Local time at the business.
+    pub now: NaiveDateTime,
+    /// Decides whether a bare hour is a.m. or p.m.
+    pub profile: &'a Profile,
+    /// A date said earlier in the call, for bare hours.
+    pub call_date: Option<NaiveDate>,
+}
+
+/// NFKC (full-width digits become ASCII), then the grammar's own rewrites.
+pub fn normalize(g: &Grammar, text: &str) -> String {
+    let mut s: String = text.nfkc().collect();
+    for (re, with) in &g.normalize {
+        s = re.replace_all(&s, with.as_str()).into_owned();
+    }
+    s.trim().to_string()
+}
+
+pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
+    let norm = normalize(g, text);
+    let found = matches::find(g, &norm);
+    let mut slots = Slots::default();
+
+    // Last mention wins: a correction inside one utterance replaces what came before.
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Date)) {
+        if let Some(d) = resolve::date(&m.caps, ctx.now.date()) {
+            slots.date = Some(d);
+        }
+    }
+    let day = slots.date.or(ctx.call_date).unwrap_or(ctx.now.date());
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Time)) {
+        if let Some(t) = resolve::time(&m.caps, day, ctx.profile) {
+            slots.time = Some(t);
+        }
+    }
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Party)) {
+        if let Some(n) = resolve::party(&m.caps) {
+            slots.party_size = Some(n);
+        }
+    }
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Name)) {
+        if let Some(n) = resolve::name(g, &m.caps) {
+            slots.name = Some(n);
+        }
+    }
+    for m in found.iter().filter(|m| m.slot.is_none()) {
+        slots.phone = m.caps.first().map(|c| c.value.clone());
+    }
+    slots.intent = intent(g, &norm).or_else(|| slots.has_details().then(|| "book".to_string()));
+    slots
+}
+
+/// The highest-priority intent whose phrase occurs in the (normalized) text.
+pub fn intent(g: &Grammar, norm: &str) -> Option<String> {
+    g.intents
+        .iter()
+        .find(|(_, phrases)| phrases.iter().any(|re| re.is_match(norm)))
+        .map(|(name, _)| name.clone())
+}
+
+/// Which inquiry topic (hours, address, parking …) the text asks about, if any.
+pub fn topic(g: &Grammar, text: &str) -> Option<String> {
+    let norm = normalize(g, text);
+    g.topics
+        .iter()
+        .find(|(_, phrases)| phrases.iter().any(|re| re.is_match(&norm)))
+        .map(|(name, _)| name.clone())
+}

@@ -1,0 +1,139 @@
+//! Turns captured values into dates, times, party sizes and names, following
+//! the rulebook (`booking-language.md`): weekdays, "the 5th", bare hours and so on.
+//!
+//! Capture names the rules may use:
+//! date: `days` (offset from today), `weekday` + optional `week` (0 this, 1 next,
+//! 2 after next; absent = the first one after today), `day` + optional `month`, `year`.
+//! time: `clock` ("HH:MM"), or `hour` + optional `minute`, `period` (am/pm),
+//! `minutes_before` ("quarter to"). party: `count`, or several `count…` added up.
+
+use crate::grammar::{Capture, Grammar};
+use crate::profile::{parse_weekday, Profile};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+
+fn get<'a>(caps: &'a [Capture], name: &str) -> Option<&'a str> {
+    caps.iter().rev().find(|c| c.name == name).map(|c| c.value.as_str())
+}
+
+fn num(caps: &[Capture], name: &str) -> Option<i64> {
+    get(caps, name)?.trim().parse().ok()
+}
+
+pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
+    if let Some(days) = num(caps, "days") {
+        return today.checked_add_signed(Duration::days(days));
+    }
+    if let Some(wd) = get(caps, "weekday").and_then(parse_weekday) {
+        let target = wd.num_days_from_monday() as i64;
+        let now = today.weekday().num_days_from_monday() as i64;
+        return match num(caps, "week") {
+            None => {
+                let ahead = (target - now).rem_euclid(7);
+                Some(today + Duration::days(if ahead == 0 { 7 } else { ahead }))
+            }
+            Some(week) => {
+                let d = today + Duration::days(week * 7 + target - now);
+                (d >= today).then_some(d)
+            }
+        };
+    }
+    let day = u32::try_from(num(caps, "day")?).ok()?;
+    match (num(caps, "month"), num(caps, "year")) {
+        (Some(m), Some(y)) => NaiveDate::from_ymd_opt(y as i32, m as u32, day),
+        (Some(m), None) => {
+            // This year if still ahead, else next year (a 29 February waits for a leap year).
+            (0..8).find_map(|k| {
+                NaiveDate::from_ymd_opt(today.year() + k, m as u32, day).filter(|d| *d >= today)
+            })
+        }
+        (None, _) => {
+            // This month if still ahead, else the next month that has that day.
+            let (mut y, mut m) = (today.year(), today.month());
+            for _ in 0..13 {
+                if let Some(d) = NaiveDate::from_ymd_opt(y, m, day).filter(|d| *d >= today) {
+                    return Some(d);
+                }
+                (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            }
+            None
+        }
+    }
+}
+
+pub fn time(caps: &[Capture], day: NaiveDate, profile: &Profile) -> Option<NaiveTime> {
+    if let Some(c) = get(caps, "clock") {
+        return NaiveTime::parse_from_str(c, "%H:%M").ok();
+    }
+    let mut hour = num(caps, "hour")?;
+    let mut minute = num(caps, "minute").unwrap_or(0);
+    if !(0..=24).contains(&hour) || !(0..60).contains(&minute) {
+        return None;
+    }
+    if let Some(before) = num(caps, "minutes_before") {
+        // "quarter to 8": 7:45, with 8's a.m./p.m. reading decided below.
+        let total = hour * 60 - before;
+        if total < 0 {
+            return None;
+        }
+        (hour, minute) = (total / 60, total % 60);
+        if hour == 0 {
+            hour = 12;
+        }
+    }
+    let hour = match get(caps, "period") {
+        Some("pm") if hour < 12 => hour + 12,
+        Some("am") if hour == 12 => 0,
+        Some(_) => hour,
+        None if hour == 0 || hour >= 12 => hour % 24,
+        None => bare_hour(hour, minute, day, profile),
+    };
+    NaiveTime::from_hms_opt(hour as u32, minute as u32, 0)
+}
+
+/// A bare 1–11: the reading inside the opening hours; p.m. when both or neither are.
+fn bare_hour(hour: i64, minute: i64, day: NaiveDate, profile: &Profile) -> i64 {
+    let open = |h: i64| {
+        NaiveTime::from_hms_opt(h as u32, minute as u32, 0)
+            .is_some_and(|t| profile.is_open_at(day, t))
+    };
+    if open(hour) && !open(hour + 12) {
+        hour
+    } else {
+        hour + 12
+    }
+}
+
+pub fn party(caps: &[Capture]) -> Option<u32> {
+    let total: i64 = caps.iter().filter(|c| c.name.starts_with("count")).filter_map(|c| c.value.parse::<i64>().ok()).sum();
+    u32::try_from(total).ok().filter(|n| *n >= 1)
+}
+
+pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
+    let mut name = get(caps, "name")?.trim().to_string();
+    loop {
+        let before = name.clone();
+        for h in &g.honorifics {
+            let lower = name.to_lowercase();
+            if lower.starts_with(h.as_str()) {
+                let rest = &name[h.len()..];
+                if g.lang_has_spaces() && !rest.starts_with([' ', '.']) {
+                    continue;
+                }
+                name = rest.trim_start_matches(['.', ' ']).to_string();
+            } else if lower.ends_with(h.as_str()) {
+                let rest = &name[..name.len() - h.len()];
+                if g.lang_has_spaces() && !rest.ends_with(' ') {
+                    continue;
+                }
+                name = rest.to_string();
+            }
+            name = name.trim().to_string();
+        }
+        if name == before {
+            break;
+        }
+    }
+    let name = name.trim_matches(|c: char| c.is_whitespace() || ".,、。!?！？".contains(c)).to_string();
+    let lower = name.to_lowercase();
+    (!name.is_empty() && !g.not_names.iter().any(|n| *n == lower)).then_some(name)
+}

@@ -1,0 +1,343 @@
+//! Turns the grammar files into regexes: `{list:capture}` placeholders become
+//! alternations of the list's words, `{num}` the language's number pattern, and
+//! each capture remembers how to turn its matched text into a value.
+
+use super::files::{Numbers, RawGrammar, RawRule};
+use super::Grammar;
+use anyhow::{bail, Context, Result};
+use regex::Regex;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Date,
+    Time,
+    Party,
+    Name,
+}
+
+/// One compiled slot rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub slot: Slot,
+    pub regex: Regex,
+    pub set: BTreeMap<String, String>,
+    pub not_before: Option<Regex>,
+    pub not_after: Option<Regex>,
+}
+
+/// A capture's value, decoded from the text it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug)]
+pub struct PhoneRule {
+    /// A whole run of digits and separators.
+    pub run: Regex,
+    /// One digit (a numeral or a digit word).
+    pub digit: Regex,
+    pub list: String,
+    pub min_digits: usize,
+    pub max_digits: usize,
+}
+
+/// The number reader: spelled-out numbers are read by adding word values and
+/// multiplying by multipliers (二十四 = 2×10+4, "twenty four" = 20+4).
+#[derive(Debug)]
+pub struct NumberReader {
+    token: Regex,
+    words: BTreeMap<String, i64>,
+    multipliers: BTreeMap<String, i64>,
+}
+
+impl NumberReader {
+    pub fn read(&self, text: &str) -> Option<i64> {
+        let t = text.trim();
+        if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
+            return t.parse().ok();
+        }
+        let (mut total, mut current, mut any) = (0i64, 0i64, false);
+        for m in self.token.find_iter(t) {
+            let w = m.as_str().to_lowercase();
+            if let Some(v) = self.words.get(&w) {
+                current += v;
+            } else if let Some(m) = self.multipliers.get(&w) {
+                total += current.max(1) * m;
+                current = 0;
+            }
+            any = true;
+        }
+        any.then_some(total + current)
+    }
+}
+
+pub(super) struct Compiler {
+    word_boundaries: bool,
+    kana: bool,
+    lists: BTreeMap<String, BTreeMap<String, String>>,
+    fragments: BTreeMap<String, String>,
+    number_pattern: String,
+}
+
+pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
+    let lex = raw.lexicon;
+    let mut c = Compiler {
+        word_boundaries: lex.settings.word_boundaries,
+        kana: lex.settings.kana_insensitive,
+        lists: BTreeMap::new(),
+        fragments: lex.fragments.clone(),
+        number_pattern: String::new(),
+    };
+    for (name, values) in &lex.lists {
+        let mut forms = BTreeMap::new();
+        for (value, words) in values {
+            for w in words {
+                for v in c.variants(w) {
+                    forms.insert(v.to_lowercase(), value.clone());
+                }
+            }
+        }
+        c.lists.insert(name.clone(), forms);
+    }
+    let numbers = number_reader(&mut c, &lex.numbers)?;
+
+    let normalize = lex
+        .normalize
+        .iter()
+        .map(|(p, r)| Ok((c.regex(p).with_context(|| format!("normalize {p:?}"))?, r.clone())))
+        .collect::<Result<_>>()?;
+
+    let rules_file = raw.rules;
+    let mut rules = Vec::new();
+    for (slot, list) in [
+        (Slot::Date, &rules_file.date),
+        (Slot::Time, &rules_file.time),
+        (Slot::Party, &rules_file.party),
+        (Slot::Name, &rules_file.name),
+    ] {
+        for r in list {
+            rules.push(c.rule(slot, r).with_context(|| format!("{slot:?} rule {:?}", r.pattern))?);
+        }
+    }
+
+    let mut intents = Vec::new();
+    for name in &rules_file.intent_order {
+        let phrases = rules_file
+            .intents
+            .get(name)
+            .with_context(|| format!("intent_order names {name:?}, which has no phrases"))?;
+        intents.push((name.clone(), c.regexes(phrases)?));
+    }
+    for name in rules_file.intents.keys() {
+        if !rules_file.intent_order.contains(name) {
+            bail!("intent {name:?} is missing from intent_order");
+        }
+    }
+    let topics = rules_file
+        .topics
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), c.regexes(v)?)))
+        .collect::<Result<_>>()?;
+
+    let spec = &rules_file.phone;
+    if !c.lists.contains_key(&spec.digit_list) {
+        bail!("phone.digit_list names {:?}, which is not a list", spec.digit_list);
+    }
+    let digit = format!("(?:[0-9]|{})", c.alternation(&spec.digit_list)?);
+    let phone = PhoneRule {
+        run: c.regex(&format!("{digit}(?:(?:{})*{digit})*", spec.separator))?,
+        digit: c.regex(&digit)?,
+        list: spec.digit_list.clone(),
+        min_digits: spec.min_digits,
+        max_digits: spec.max_digits,
+    };
+
+    let mut honorifics: Vec<String> = lex.honorifics.clone();
+    honorifics.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
+    Ok(Grammar {
+        lang: lang.to_string(),
+        normalize,
+        lists: c.lists,
+        rules,
+        intents,
+        topics,
+        phone,
+        numbers,
+        not_names: lex.not_names.iter().map(|s| s.to_lowercase()).collect(),
+        honorifics,
+        prompts: raw.prompts,
+        word_boundaries: c.word_boundaries,
+    })
+}
+
+fn number_reader(c: &mut Compiler, n: &Numbers) -> Result<NumberReader> {
+    let flat = |m: &BTreeMap<String, Vec<String>>| -> Result<BTreeMap<String, i64>> {
+        let mut out = BTreeMap::new();
+        for (v, words) in m {
+            let v: i64 = v.parse().with_context(|| format!("number value {v:?}"))?;
+            for w in words {
+                out.insert(w.to_lowercase(), v);
+            }
+        }
+        Ok(out)
+    };
+    let words = flat(&n.words)?;
+    let multipliers = flat(&n.multipliers)?;
+    let alt = |m: &BTreeMap<String, i64>| c.words_regex(m.keys().cloned().collect());
+    let (w, mu) = (alt(&words), alt(&multipliers));
+    c.number_pattern = n.pattern.replace("{words}", &w).replace("{multipliers}", &mu);
+    let all: Vec<String> = words.keys().chain(multipliers.keys()).cloned().collect();
+    Ok(NumberReader { token: c.regex(&c.words_regex(all))?, words, multipliers })
+}
+
+impl Compiler {
+    fn regex(&self, pattern: &str) -> Result<Regex> {
+        let expanded = self.expand(pattern, &mut Vec::new())?;
+        Regex::new(&format!("(?i){expanded}")).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    fn regexes(&self, patterns: &[String]) -> Result<Vec<Regex>> {
+        patterns
+            .iter()
+            .map(|p| self.regex(p).with_context(|| format!("phrase {p:?}")))
+            .collect()
+    }
+
+    fn rule(&self, slot: Slot, r: &RawRule) -> Result<Rule> {
+        let anchored = |p: &Option<String>, start: bool| -> Result<Option<Regex>> {
+            p.as_ref()
+                .map(|p| {
+                    let p = if start { format!("^(?:{p})") } else { format!("(?:{p})$") };
+                    self.regex(&p)
+                })
+                .transpose()
+        };
+        Ok(Rule {
+            slot,
+            regex: self.regex(&r.pattern)?,
+            set: r.set.clone(),
+            not_before: anchored(&r.not_before, true)?,
+            not_after: anchored(&r.not_after, false)?,
+        })
+    }
+
+    /// Replaces `{src}`, `{src:capture}` and `{a|b:capture}` with regex groups.
+    /// A capture group is named `capture__src` so the matcher knows how to read it.
+    fn expand(&self, pattern: &str, seen: &mut Vec<String>) -> Result<String> {
+        let mut out = String::new();
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map(|i| open + i);
+            let Some(close) = close else { break };
+            let inner = &rest[open + 1..close];
+            // `{2}`, `{1,3}` (repetitions) and `\p{Han}` (classes) are regex, not placeholders.
+            let is_class = rest[..open].ends_with("\\p") || rest[..open].ends_with("\\P");
+            if is_class || inner.is_empty() || inner.chars().next().unwrap().is_ascii_digit() {
+                out.push_str(&rest[..=close]);
+                rest = &rest[close + 1..];
+                continue;
+            }
+            out.push_str(&rest[..open]);
+            let (sources, capture) = match inner.split_once(':') {
+                Some((s, c)) => (s, Some(c)),
+                None => (inner, None),
+            };
+            let mut alts = Vec::new();
+            for src in sources.split('|') {
+                let body = self.source(src, seen)?;
+                alts.push(match capture {
+                    Some(cap) => format!("(?P<{cap}__{src}>{body})"),
+                    None => format!("(?:{body})"),
+                });
+            }
+            out.push_str(&format!("(?:{})", alts.join("|")));
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn source(&self, src: &str, seen: &mut Vec<String>) -> Result<String> {
+        if src == "num" {
+            return Ok(format!("[0-9]+|{}", self.number_pattern));
+        }
+        if self.lists.contains_key(src) {
+            return self.alternation(src);
+        }
+        if let Some(f) = self.fragments.get(src) {
+            if seen.iter().any(|s| s == src) {
+                bail!("fragment {src:?} refers to itself");
+            }
+            seen.push(src.to_string());
+            let body = self.expand(f, seen)?;
+            seen.pop();
+            return Ok(body);
+        }
+        bail!("{{{src}}} is neither a list, a fragment nor num")
+    }
+
+    fn alternation(&self, list: &str) -> Result<String> {
+        let forms = self.lists.get(list).with_context(|| format!("no list {list:?}"))?;
+        Ok(self.words_regex(forms.keys().cloned().collect()))
+    }
+
+    /// Longest first, so 明後日 wins over 明日 at the same position.
+    fn words_regex(&self, mut words: Vec<String>) -> String {
+        words.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        words.dedup();
+        let alts: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let mut s = regex::escape(w);
+                if self.word_boundaries {
+                    if w.chars().next().is_some_and(char::is_alphanumeric) {
+                        s = format!(r"\b{s}");
+                    }
+                    if w.chars().last().is_some_and(char::is_alphanumeric) {
+                        s = format!(r"{s}\b");
+                    }
+                }
+                s
+            })
+            .collect();
+        if alts.is_empty() {
+            "[^\\s\\S]".to_string() // an empty list matches nothing
+        } else {
+            alts.join("|")
+        }
+    }
+
+    fn variants(&self, word: &str) -> Vec<String> {
+        let mut v = vec![word.to_string()];
+        if self.kana {
+            for alt in [to_katakana(word), to_hiragana(word)] {
+                if !v.contains(&alt) {
+                    v.push(alt);
+                }
+            }
+        }
+        v
+    }
+}
+
+/// Hiragana and katakana sit 0x60 code points apart.
+pub fn to_katakana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+pub fn to_hiragana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}

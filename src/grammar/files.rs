@@ -1,0 +1,145 @@
+//! The on-disk shape of a grammar folder, exactly as the TOML files spell it.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lexicon {
+    #[serde(default)]
+    pub settings: Settings,
+    /// Ordered [pattern, replacement] rewrites.
+    #[serde(default)]
+    pub normalize: Vec<(String, String)>,
+    /// list name → value → surface forms.
+    #[serde(default)]
+    pub lists: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Named regex fragments usable as `{name}` in rules.
+    #[serde(default)]
+    pub fragments: BTreeMap<String, String>,
+    pub numbers: Numbers,
+    #[serde(default)]
+    pub not_names: Vec<String>,
+    #[serde(default)]
+    pub honorifics: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Words are separated by spaces (English) so list entries match whole words only.
+    #[serde(default)]
+    pub word_boundaries: bool,
+    /// Match hiragana and katakana spellings of list entries alike.
+    #[serde(default)]
+    pub kana_insensitive: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Numbers {
+    /// What a spelled-out number looks like, using `{words}` and `{multipliers}`.
+    pub pattern: String,
+    /// Words that add their value (one, twenty, 三 …).
+    pub words: BTreeMap<String, Vec<String>>,
+    /// Words that multiply what came before (十, hundred …).
+    #[serde(default)]
+    pub multipliers: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub pattern: String,
+    /// Fixed captures this rule sets when it matches (e.g. week = "1").
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+    /// The match is dropped when the text right after it matches this.
+    #[serde(default)]
+    pub not_before: Option<String>,
+    /// The match is dropped when the text right before it matches this.
+    #[serde(default)]
+    pub not_after: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    #[serde(default)]
+    pub date: Vec<RawRule>,
+    #[serde(default)]
+    pub time: Vec<RawRule>,
+    #[serde(default)]
+    pub party: Vec<RawRule>,
+    #[serde(default)]
+    pub name: Vec<RawRule>,
+    pub phone: PhoneSpec,
+    /// intent → phrases; priority is the order of `intent_order`.
+    pub intents: BTreeMap<String, Vec<String>>,
+    pub intent_order: Vec<String>,
+    #[serde(default)]
+    pub topics: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneSpec {
+    /// The list whose values are the digits 0–9.
+    pub digit_list: String,
+    /// What may stand between digits (a regex character class or alternation).
+    pub separator: String,
+    pub min_digits: usize,
+    pub max_digits: usize,
+}
+
+/// The agent's words: prompts, answers and read-back formats.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prompts {
+    /// Message key → template with {placeholders}.
+    pub say: BTreeMap<String, String>,
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Format {
+    pub date: String,
+    pub weekdays: Vec<String>,
+    pub months: Vec<String>,
+    pub time_am: String,
+    pub time_pm: String,
+    pub minutes: String,
+    pub party: String,
+    pub digits: Vec<String>,
+    pub digit_separator: String,
+    pub group_separator: String,
+    pub list_separator: String,
+    pub list_last_separator: String,
+    /// Slot name → how the agent calls it in a question ("the time", "お時間").
+    pub slot_names: BTreeMap<String, String>,
+}
+
+pub struct RawGrammar {
+    pub lexicon: Lexicon,
+    pub rules: Rules,
+    pub prompts: Prompts,
+}
+
+impl RawGrammar {
+    pub fn read(dir: &Path) -> Result<RawGrammar> {
+        Ok(RawGrammar {
+            lexicon: read_toml(&dir.join("lexicon.toml"))?,
+            rules: read_toml(&dir.join("rules.toml"))?,
+            prompts: read_toml(&dir.join("prompts.toml"))?,
+        })
+    }
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+}

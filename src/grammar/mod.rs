@@ -1,0 +1,84 @@
+//! Language data for one language, loaded from `grammars/<lang>/`: word lists,
+//! slot rules, intent phrases and the agent's prompts. The format is documented
+//! for non-programmers in `grammars/README.md`; this module only reads and
+//! compiles it, so adding a language means adding files, not code.
+
+mod compile;
+mod files;
+
+pub use compile::{to_hiragana, to_katakana, Capture, NumberReader, PhoneRule, Rule, Slot};
+pub use files::Prompts;
+
+use anyhow::{Context, Result};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A compiled grammar: everything the extractor and the dialogue need to speak one language.
+#[derive(Debug)]
+pub struct Grammar {
+    pub lang: String,
+    /// Rewrites applied to every utterance before matching, in file order.
+    pub normalize: Vec<(Regex, String)>,
+    /// Word lists: list name → (surface form → value).
+    pub lists: BTreeMap<String, BTreeMap<String, String>>,
+    /// Slot rules (date, time, party, name), in file order.
+    pub rules: Vec<Rule>,
+    /// Intent phrases, highest priority first.
+    pub intents: Vec<(String, Vec<Regex>)>,
+    /// Inquiry topics (hours, address, …) → phrases, for FAQ answers.
+    pub topics: Vec<(String, Vec<Regex>)>,
+    /// Phone numbers spoken or written digit by digit.
+    pub phone: PhoneRule,
+    /// Reads spelled-out numbers (十九, twenty four).
+    pub numbers: NumberReader,
+    /// Words that look like names but are not (yes, hello, 大丈夫 …).
+    pub not_names: Vec<String>,
+    /// Honorifics removed from names (様, さん, Mr …).
+    pub honorifics: Vec<String>,
+    pub prompts: Prompts,
+    /// Words are separated by spaces, so honorifics and list words stand alone.
+    pub word_boundaries: bool,
+}
+
+impl Grammar {
+    /// The folder holding the bundled grammars: `$YOYAKU_GRAMMARS`, else
+    /// `grammars/` in the current directory, else the one in the source tree.
+    pub fn root() -> PathBuf {
+        if let Ok(p) = std::env::var("YOYAKU_GRAMMARS") {
+            return PathBuf::from(p);
+        }
+        let here = PathBuf::from("grammars");
+        if here.join("README.md").exists() {
+            return here;
+        }
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars"))
+    }
+
+    /// Loads `<root>/<lang>/` (lexicon.toml, rules.toml, prompts.toml).
+    pub fn load(lang: &str) -> Result<Grammar> {
+        Self::load_from(&Self::root(), lang)
+    }
+
+    pub fn load_from(root: &Path, lang: &str) -> Result<Grammar> {
+        let dir = root.join(lang);
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "no grammar for language {lang:?}: {} does not exist (languages are folders under {})",
+                dir.display(),
+                root.display()
+            );
+        }
+        let raw = files::RawGrammar::read(&dir)?;
+        compile::compile(lang, raw).with_context(|| format!("grammar {}", dir.display()))
+    }
+
+    pub fn lang_has_spaces(&self) -> bool {
+        self.word_boundaries
+    }
+
+    /// The value a list gives a surface form, if any.
+    pub fn list_value(&self, list: &str, form: &str) -> Option<&str> {
+        self.lists.get(list)?.get(&form.to_lowercase()).map(String::as_str)
+    }
+}
