@@ -10,3 +10,4 @@ pub mod extract;
 pub mod grammar;
 pub mod profile;
 pub mod store;
+pub mod tts;
