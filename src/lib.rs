@@ -16,3 +16,4 @@ pub mod store;
 pub mod kiosk;
 pub mod live;
 pub mod serve;
+pub mod tts;

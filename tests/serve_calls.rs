@@ -35,10 +35,12 @@ async fn a_booking_call_with_caller_id_is_stored() {
     assert!(greeting.samples.len() > 1000, "the agent greets first");
     assert_eq!(s.action(uuid).await, "wait");
 
-    let (reply, latency) = say(&mut c, "BOOK 2026-12-04 19:00 4 Tanaka").await;
-    assert!(!reply.samples.is_empty(), "the agent answers the booking");
+    let (readback, latency) = say(&mut c, BOOK).await;
+    assert!(readback.samples.len() > 8000, "the agent reads the booking back");
     assert!(latency < Duration::from_secs(2), "reply latency {latency:?}");
-    // "Booked. Goodbye." ends the call: the server hangs up after speaking.
+    let (reply, _) = say(&mut c, YES).await;
+    assert!(!reply.samples.is_empty(), "the agent confirms");
+    // The confirmation ends the call: the server hangs up after speaking.
     let rest = if reply.hung_up { reply } else { c.await_reply(WAIT, Duration::from_secs(3)).await.unwrap() };
     assert!(rest.hung_up, "the server hangs up after the goodbye");
     s.idle().await;
@@ -46,7 +48,7 @@ async fn a_booking_call_with_caller_id_is_stored() {
     let all = s.reservations().await;
     assert_eq!(
         all,
-        serde_json::json!([{"id":1,"date":"2026-12-04","time":"19:00","party_size":4,"name":"Tanaka",
+        serde_json::json!([{"id":1,"date":"2026-11-28","time":"19:00","party_size":4,"name":"田中",
                             "phone":"09012345678","status":"booked"}])
     );
     assert_eq!(s.action(uuid).await, "hangup");
@@ -54,7 +56,7 @@ async fn a_booking_call_with_caller_id_is_stored() {
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].outcome, "booked");
     assert_eq!(calls[0].caller_id.as_deref(), Some("09012345678"));
-    assert_eq!(calls[0].transcript[1]["text"], "BOOK 2026-12-04 19:00 4 Tanaka");
+    assert_eq!(calls[0].transcript[1]["text"], BOOK);
     let wav = calls[0].recording_path.as_ref().expect("recorded (profile opted in)");
     let r = hound::WavReader::open(wav).unwrap();
     assert_eq!(r.spec().sample_rate, 8000);
@@ -67,7 +69,7 @@ async fn asking_for_staff_is_signalled_to_the_dialplan() {
     let uuid = Uuid::new_v4();
     let mut c = CallClient::connect(s.running.audiosocket, uuid).await.unwrap();
     c.await_reply(WAIT, GAP).await.unwrap();
-    let (mut r, _) = say(&mut c, "STAFF").await;
+    let (mut r, _) = say(&mut c, STAFF).await;
     if !r.hung_up {
         r = c.await_reply(WAIT, Duration::from_secs(3)).await.unwrap();
     }
@@ -179,9 +181,11 @@ async fn four_calls_at_once_each_get_their_own_booking() {
         tasks.push(tokio::spawn(async move {
             let mut c = CallClient::connect(addr, uuid).await.unwrap();
             c.await_reply(WAIT, GAP).await.unwrap();
-            let (r, latency) = say(&mut c, "BOOK 2026-12-04 19:00 4 Tanaka").await;
+            let (r, latency) = say(&mut c, BOOK).await;
             assert!(r.first_frame.is_some());
-            latency
+            let (r, latency2) = say(&mut c, YES).await;
+            assert!(r.first_frame.is_some());
+            latency.max(latency2)
         }));
     }
     for t in tasks {

@@ -24,9 +24,11 @@ fn empty() -> Reply {
 async fn good_call(addr: std::net::SocketAddr) -> bool {
     let mut c = CallClient::connect(addr, Uuid::new_v4()).await.unwrap();
     c.await_reply(WAIT, GAP).await.unwrap();
-    c.play(&speechlike(turn_ms("BOOK 2026-12-04 19:00 4 Tanaka")), &mut empty()).await.unwrap();
+    c.play(&speechlike(turn_ms(BOOK_WITH_PHONE)), &mut empty()).await.unwrap();
+    let readback = c.await_reply(WAIT, GAP).await.unwrap();
+    c.play(&speechlike(turn_ms(YES)), &mut empty()).await.unwrap();
     let r = c.await_reply(WAIT, Duration::from_secs(2)).await.unwrap();
-    r.first_frame.is_some()
+    readback.first_frame.is_some() && r.first_frame.is_some()
 }
 
 /// Wait until the server closes `s` (reads to EOF, ignoring what it sends).
@@ -106,7 +108,9 @@ async fn a_second_connection_with_a_live_uuid_is_refused() {
     let r = second.await_reply(WAIT, GAP).await.unwrap();
     assert!(r.error && r.samples.is_empty(), "the duplicate gets an error, no dialogue");
     // The first call is untouched.
-    first.play(&speechlike(turn_ms("BOOK 2026-12-04 19:00 4 Tanaka")), &mut empty()).await.unwrap();
+    first.play(&speechlike(turn_ms(BOOK_WITH_PHONE)), &mut empty()).await.unwrap();
+    assert!(first.await_reply(WAIT, GAP).await.unwrap().first_frame.is_some());
+    first.play(&speechlike(turn_ms(YES)), &mut empty()).await.unwrap();
     assert!(first.await_reply(WAIT, GAP).await.unwrap().first_frame.is_some());
     s.idle().await;
     assert_eq!(s.reservations().await.as_array().unwrap().len(), 1);
@@ -185,12 +189,14 @@ async fn killing_the_server_mid_booking_leaves_no_half_reservation() {
     std::fs::write(&table, serde_json::to_string(&rows).unwrap()).unwrap();
 
     // Kill at several points around the end of the booking sentence.
-    for kill_after_ms in [0u64, 300, 500, 550, 600, 700, 1000] {
+    for kill_after_ms in [0u64, 250, 500, 900] {
         let mut child = spawn_server(&store, &table, &port_file);
         let (addr, _) = ports(&port_file);
         let mut c = CallClient::connect(addr, Uuid::new_v4()).await.unwrap();
         c.await_reply(WAIT, GAP).await.unwrap();
-        c.play(&speechlike(turn_ms("BOOK 2026-12-04 19:00 4 Tanaka")), &mut empty()).await.unwrap();
+        c.play(&speechlike(turn_ms(BOOK_WITH_PHONE)), &mut empty()).await.unwrap();
+        c.await_reply(WAIT, GAP).await.unwrap();
+        c.play(&speechlike(turn_ms(YES)), &mut empty()).await.unwrap();
         let t0 = Instant::now();
         // Keep the line live until the kill.
         while t0.elapsed() < Duration::from_millis(kill_after_ms) {

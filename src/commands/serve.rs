@@ -66,7 +66,13 @@ pub fn run(a: Args) -> Result<()> {
         (None, Some(model)) => Arc::new(WhisperStt(Arc::new(Recognizer::load(model)?))),
         (None, None) => anyhow::bail!("no speech model: pass --model PATH or set YOYAKU_MODEL"),
     };
-    let tts: Arc<dyn TextToSpeech> = if a.tone_tts { Arc::new(ToneTts::default()) } else { Arc::new(EngineTts) };
+    let tts: Arc<dyn TextToSpeech> = if a.tone_tts {
+        Arc::new(ToneTts::default())
+    } else {
+        let e = EngineTts::default();
+        e.preload(&profile.language)?;
+        Arc::new(e)
+    };
     let token = match a.token.filter(|t| !t.is_empty()) {
         Some(t) => t,
         None => {

@@ -14,11 +14,19 @@ pub const TOKEN: &str = "test-token";
 
 /// Caller turns by length: a `speechlike(ms)` burst is heard as its text.
 pub const TURNS: &[(usize, &str)] = &[
-    (600, "BYE"),
-    (1000, "STAFF"),
-    (1500, "BOOK 2026-12-04 19:00 4 Tanaka"),
-    (2100, "what?"),
+    (600, YES),
+    (1000, STAFF),
+    (1500, BOOK),
+    (2100, "えーと"),
+    (2700, BOOK_WITH_PHONE),
 ];
+
+/// With the server clock at Friday 2026-11-27 10:00: Saturday 28th, 19:00, 4 people.
+pub const BOOK: &str = "明日の夜7時に4名で予約したいです。名前は田中です。";
+/// The same booking with a phone number, for calls without a caller ID.
+pub const BOOK_WITH_PHONE: &str = "明日の夜7時に4名で予約したいです。名前は田中、電話番号は090-1234-5678です。";
+pub const YES: &str = "はい、お願いします。";
+pub const STAFF: &str = "担当の方と話したいのですが。";
 
 pub fn turn_ms(text: &str) -> usize {
     TURNS.iter().find(|(_, t)| *t == text).expect("a known turn").0
