@@ -23,6 +23,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// Answer Asterisk AudioSocket calls; staff page and API over HTTP.
     Serve(commands::serve::Args),
+    /// One conversation at the microphone and speaker (or WAV files).
+    Kiosk(commands::kiosk::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Command::Chat(a) => commands::chat::run(a),
         Command::Bench(a) => commands::bench::run(a),
         Command::Serve(a) => commands::serve::run(a),
+        Command::Kiosk(a) => commands::kiosk::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,3 +6,4 @@ pub mod chat;
 pub mod extract;
 pub mod simulate;
 pub mod serve;
+pub mod kiosk;

@@ -59,3 +59,39 @@ pub fn tone(freq: f32, ms: usize, rate: u32, amplitude: f32) -> Vec<i16> {
         .map(|i| ((i as f32 * freq * std::f32::consts::TAU / rate as f32).sin() * amplitude) as i16)
         .collect()
 }
+
+/// A speech-like test signal: a 120 Hz voice with vowel-ish harmonics, in
+/// syllables of 200 ms with short dips, at 8 kHz. A voice activity detector
+/// takes it for speech, unlike a pure tone.
+pub fn speechlike(ms: usize) -> Vec<i16> {
+    speechlike_at(ms, 8000)
+}
+
+pub fn speechlike_at(ms: usize, rate: u32) -> Vec<i16> {
+    let n = ms * rate as usize / 1000;
+    (0..n)
+        .map(|i| {
+            let t = i as f32 / rate as f32;
+            let syl = (t * 5.0 * std::f32::consts::PI).sin().abs().powf(0.5);
+            let f0 = 120.0 + 15.0 * (t * 3.0).sin();
+            let mut v = 0.0;
+            for (h, a) in [(1.0, 1.0), (2.0, 0.6), (3.0, 0.5), (5.0, 0.35), (7.0, 0.2), (11.0, 0.12), (17.0, 0.08)] {
+                v += a * (std::f32::consts::TAU * f0 * h * t).sin();
+            }
+            (v * syl * 4000.0) as i16
+        })
+        .collect()
+}
+
+/// Answers with speech-like sound, `ms_per_char` per character, at 16 kHz: its
+/// echo looks like speech to the endpointer, which is what barge-in must ignore.
+pub struct SpeechlikeTts {
+    pub ms_per_char: usize,
+}
+
+impl TextToSpeech for SpeechlikeTts {
+    fn speak(&self, text: &str, _lang: &str) -> Result<Speech> {
+        let ms = (text.chars().count() * self.ms_per_char).max(300);
+        Ok(Speech { samples: speechlike_at(ms, 16_000), sample_rate: 16_000 })
+    }
+}

@@ -137,21 +137,4 @@ impl CallClient {
     }
 }
 
-/// A speech-like test signal: a 120 Hz voice with vowel-ish harmonics, in
-/// syllables of 200 ms with short dips, at 8 kHz. A voice activity detector
-/// takes it for speech, unlike a pure tone.
-pub fn speechlike(ms: usize) -> Vec<i16> {
-    let n = ms * 8;
-    (0..n)
-        .map(|i| {
-            let t = i as f32 / 8000.0;
-            let syl = (t * 5.0 * std::f32::consts::PI).sin().abs().powf(0.5);
-            let f0 = 120.0 + 15.0 * (t * 3.0).sin();
-            let mut v = 0.0;
-            for (h, a) in [(1.0, 1.0), (2.0, 0.6), (3.0, 0.5), (5.0, 0.35), (7.0, 0.2), (11.0, 0.12), (17.0, 0.08)] {
-                v += a * (std::f32::consts::TAU * f0 * h * t).sin();
-            }
-            (v * syl * 4000.0) as i16
-        })
-        .collect()
-}
+pub use crate::live::fakes::speechlike;
