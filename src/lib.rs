@@ -10,3 +10,6 @@ pub mod extract;
 pub mod grammar;
 pub mod profile;
 pub mod store;
+pub mod asr;
+pub mod audio;
+pub mod model;

@@ -4,3 +4,6 @@ pub mod bench;
 pub mod chat;
 pub mod extract;
 pub mod simulate;
+pub mod bench_asr;
+pub mod model;
+pub mod transcribe;
