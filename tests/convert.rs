@@ -89,7 +89,7 @@ fn parse_ggml(b: &[u8]) -> Parsed {
     let (n_mel, n_fft) = (i32_(), i32_());
     drop(i32_);
     p += (n_mel * n_fft) as usize * 4;
-    let mut rd = |p: &mut usize| {
+    let rd = |p: &mut usize| {
         let v = i32::from_le_bytes(b[*p..*p + 4].try_into().unwrap());
         *p += 4;
         v
