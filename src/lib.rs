@@ -17,3 +17,5 @@ pub mod kiosk;
 pub mod live;
 pub mod serve;
 pub mod tts;
+pub mod asr;
+pub mod model;

@@ -25,6 +25,12 @@ enum Command {
     Serve(commands::serve::Args),
     /// One conversation at the microphone and speaker (or WAV files).
     Kiosk(commands::kiosk::Args),
+    /// Install or locate the speech model.
+    Model(commands::model::Args),
+    /// Speech in, text out: one line per WAV file.
+    Transcribe(commands::transcribe::Args),
+    /// Time speech recognition and measure its error rate on the devset audio.
+    BenchAsr(commands::bench_asr::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +42,9 @@ fn main() -> ExitCode {
         Command::Bench(a) => commands::bench::run(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::Kiosk(a) => commands::kiosk::run(a),
+        Command::Model(a) => commands::model::run(a),
+        Command::Transcribe(a) => commands::transcribe::run(a),
+        Command::BenchAsr(a) => commands::bench_asr::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

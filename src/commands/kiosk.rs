@@ -8,7 +8,7 @@ use crate::live::engines::{EngineTts, WhisperStt};
 use crate::live::fakes::{DurationTableStt, ToneTts};
 use crate::live::{parse_now, Clock, SilencePolicy, SpeechToText, TextToSpeech};
 use crate::profile::Profile;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,7 +26,7 @@ pub struct Args {
     /// Start the clock at this local time, e.g. 2026-11-27T10:00.
     #[arg(long)]
     pub now: Option<String>,
-    /// Whisper model file (or YOYAKU_MODEL).
+    /// Whisper model file (or YOYAKU_MODEL; default: the installed base model).
     #[arg(long, env = "YOYAKU_MODEL")]
     pub model: Option<PathBuf>,
     /// Read the caller from this WAV (in real time) instead of the microphone.
@@ -57,8 +57,10 @@ pub fn run(a: Args) -> Result<()> {
             let text = std::fs::read_to_string(t).with_context(|| format!("cannot read {}", t.display()))?;
             Box::new(DurationTableStt::new(serde_json::from_str(&text).context("--fake-stt: expected [[seconds, text], …]")?))
         }
-        (None, Some(m)) => Box::new(WhisperStt(Arc::new(Recognizer::load(m)?))),
-        (None, None) => bail!("no speech model: pass --model PATH or set YOYAKU_MODEL"),
+        (None, m) => {
+            let path = crate::model::resolve_model(m.as_deref())?;
+            Box::new(WhisperStt(Arc::new(Recognizer::load(&path)?)))
+        }
     };
     let tts: Box<dyn TextToSpeech> = if a.tone_tts { Box::new(ToneTts::default()) } else { Box::new(EngineTts::default()) };
     let mut source: Box<dyn AudioSource> = match &a.input_wav {
@@ -105,10 +107,10 @@ fn open_speaker() -> Result<Box<dyn AudioSink>> {
 
 #[cfg(not(feature = "mic"))]
 fn open_mic() -> Result<Box<dyn AudioSource>> {
-    bail!("this build has no sound card support (feature \"mic\"); use --input-wav FILE")
+    anyhow::bail!("this build has no sound card support (feature \"mic\"); use --input-wav FILE")
 }
 
 #[cfg(not(feature = "mic"))]
 fn open_speaker() -> Result<Box<dyn AudioSink>> {
-    bail!("this build has no sound card support (feature \"mic\"); use --output-wav FILE")
+    anyhow::bail!("this build has no sound card support (feature \"mic\"); use --output-wav FILE")
 }

@@ -7,3 +7,6 @@ pub mod extract;
 pub mod simulate;
 pub mod serve;
 pub mod kiosk;
+pub mod bench_asr;
+pub mod model;
+pub mod transcribe;

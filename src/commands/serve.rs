@@ -31,7 +31,7 @@ pub struct Args {
     /// Start the server clock at this local time (it runs on from there), e.g. 2026-11-27T10:00.
     #[arg(long)]
     pub now: Option<String>,
-    /// Whisper model file (or YOYAKU_MODEL).
+    /// Whisper model file (or YOYAKU_MODEL; default: the installed base model).
     #[arg(long, env = "YOYAKU_MODEL")]
     pub model: Option<PathBuf>,
     /// Transcriptions run at once (default: one per core).
@@ -63,8 +63,10 @@ pub fn run(a: Args) -> Result<()> {
                 .with_context(|| format!("{} is not a JSON list of [seconds, text]", table.display()))?;
             Arc::new(DurationTableStt::new(t))
         }
-        (None, Some(model)) => Arc::new(WhisperStt(Arc::new(Recognizer::load(model)?))),
-        (None, None) => anyhow::bail!("no speech model: pass --model PATH or set YOYAKU_MODEL"),
+        (None, model) => {
+            let path = crate::model::resolve_model(model.as_deref())?;
+            Arc::new(WhisperStt(Arc::new(Recognizer::load(&path)?)))
+        }
     };
     let tts: Arc<dyn TextToSpeech> = if a.tone_tts {
         Arc::new(ToneTts::default())

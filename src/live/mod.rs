@@ -5,7 +5,6 @@
 pub mod deps;
 pub mod engines;
 pub mod fakes;
-pub mod standin;
 
 use anyhow::Result;
 use chrono::NaiveDateTime;
