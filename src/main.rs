@@ -25,6 +25,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// One conversation at the microphone and speaker (or WAV files).
     Kiosk(commands::kiosk::Args),
+    /// Many devset calls at once against a running `serve`; reply latency and bookings.
+    Loadtest(commands::loadtest::Args),
     /// Install or locate the speech model.
     Model(commands::model::Args),
     /// Speech in, text out: one line per WAV file.
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Bench(a) => commands::bench::run(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::Kiosk(a) => commands::kiosk::run(a),
+        Command::Loadtest(a) => commands::loadtest::run(a),
         Command::Model(a) => commands::model::run(a),
         Command::Transcribe(a) => commands::transcribe::run(a),
         Command::BenchAsr(a) => commands::bench_asr::run(a),

@@ -166,8 +166,16 @@ async fn reservations_need_the_token() {
     let page = plain.get(s.url("/")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Reservations"));
-    let bad = s.http.post(s.url("/api/calls")).body("not json").send().await.unwrap();
-    assert!(bad.status().is_client_error());
+    // Caller IDs come as JSON or as a form (Asterisk CURL() without headers).
+    let table = [("not json", 400), ("{\"uuid\":\"nope\"}", 400), ("uuid=nope", 400)];
+    for (body, want) in table {
+        let r = s.http.post(s.url("/api/calls")).body(body).send().await.unwrap();
+        assert_eq!(r.status(), want, "{body}");
+    }
+    let uuid = Uuid::new_v4();
+    let form = format!("uuid={uuid}&caller_id=%2B81-90-1234-5678");
+    let r = s.http.post(s.url("/api/calls")).body(form).send().await.unwrap();
+    assert!(r.status().is_success());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod simulate;
 pub mod serve;
 pub mod kiosk;
+pub mod loadtest;
 pub mod bench_asr;
 pub mod model;
 pub mod transcribe;

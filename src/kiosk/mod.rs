@@ -101,7 +101,7 @@ pub fn run(
     let mut echo_ratio = 0.3f32;
     // The last moments of input: a barge-in restarts the endpointer from here,
     // so the caller's first syllables are not lost with the echo before them.
-    let keep = (cfg.barge_in.min_ms as usize + 200) * 16;
+    let keep = (cfg.barge_in.min_ms as usize + 400) * 16;
     let mut recent: std::collections::VecDeque<f32> = std::collections::VecDeque::with_capacity(keep + 640);
     let mut loud_ms = 0u32;
     let mut barged = false;

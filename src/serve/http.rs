@@ -7,6 +7,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -30,9 +31,15 @@ struct Register {
     caller_id: Option<String>,
 }
 
-async fn register_call(State(sh): State<Arc<Shared>>, body: Option<Json<Register>>) -> Response {
-    let Some(Json(r)) = body else {
-        return (StatusCode::BAD_REQUEST, "send JSON {\"uuid\":\"…\",\"caller_id\":\"…\"}\n").into_response();
+/// JSON or a form, whatever the Content-Type says: Asterisk's CURL() posts
+/// form-encoded unless the dialplan sets a header.
+async fn register_call(State(sh): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let parsed: Option<Register> = serde_json::from_slice(&body)
+        .ok()
+        .or_else(|| serde_urlencoded::from_bytes(&body).ok());
+    let Some(r) = parsed else {
+        return (StatusCode::BAD_REQUEST, "send JSON {\"uuid\":\"…\",\"caller_id\":\"…\"} or uuid=…&caller_id=…\n")
+            .into_response();
     };
     let Ok(uuid) = Uuid::parse_str(r.uuid.trim()) else {
         return (StatusCode::BAD_REQUEST, "uuid is not a UUID\n").into_response();
