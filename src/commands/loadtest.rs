@@ -63,6 +63,8 @@ struct CallResult {
     latencies_ms: Vec<u64>,
     /// Turns the agent did not answer within max_wait.
     unanswered: usize,
+    /// Replies that started before the caller finished the turn.
+    early_replies: usize,
     outcome: Option<String>,
     expect_outcome: String,
     error: Option<String>,
@@ -139,6 +141,7 @@ async fn one_call(
         uuid: uuid.to_string(),
         latencies_ms: vec![],
         unanswered: 0,
+        early_replies: 0,
         outcome: None,
         expect_outcome: d.expect_outcome.clone(),
         error: None,
@@ -159,10 +162,14 @@ async fn one_call(
                 break;
             }
             let mut heard = crate::serve::client::Reply { first_frame: None, samples: vec![], hung_up: false, error: false };
-            let start = Instant::now();
-            c.play(samples, &mut heard).await?;
-            let speech_end = start + Duration::from_millis(*speech_end_ms);
-            let reply = if heard.first_frame.is_some() { heard } else { c.await_reply(max_wait, gap).await? };
+            // Play up to the end of speech; await_reply goes on with silence.
+            let end = ((*speech_end_ms as usize) * 8).min(samples.len());
+            c.play(&samples[..end], &mut heard).await?;
+            let speech_end = Instant::now();
+            if heard.first_frame.is_some() {
+                r.early_replies += 1; // the agent answered a pause inside the turn
+            }
+            let reply = c.await_reply(max_wait, gap).await?;
             match reply.first_frame {
                 Some(f) => r.latencies_ms.push(f.saturating_duration_since(speech_end).as_millis() as u64),
                 None => r.unanswered += 1,
@@ -265,6 +272,7 @@ fn report(a: &Args, dialogues: &[Dialogue], results: &[CallResult], booked: &ser
         "calls": results.len(),
         "turns_answered": lat.len(),
         "turns_unanswered": unanswered,
+        "early_replies": results.iter().map(|r| r.early_replies).sum::<usize>(),
         "latency_ms": {"p50": percentile(&lat, 0.5), "p95": percentile(&lat, 0.95), "max": lat.last().copied().unwrap_or(0)},
         "outcome_as_expected": right,
         "errors": errors,

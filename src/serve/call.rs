@@ -133,6 +133,8 @@ impl Call {
         let mut last_frame = Instant::now();
         let mut last_activity = Instant::now();
         let mut speaking_since: Option<Instant> = None;
+        let mut pending: Vec<tokio::task::JoinHandle<Result<String>>> = Vec::new();
+        let mut commit_at: Option<Instant> = None;
         let mut reprompts = 0u32;
         loop {
             let play = *self.play.borrow();
@@ -142,9 +144,12 @@ impl Call {
                 last_activity = last_activity.max(f);
             }
             let mut wake = last_frame + t.idle_timeout;
+            if let Some(c) = commit_at {
+                wake = wake.min(c);
+            }
             if !digits.is_empty() {
                 wake = wake.min(last_digit + t.dtmf_pause);
-            } else if !play.playing && !ep.is_speaking() {
+            } else if !play.playing && !ep.is_speaking() && pending.is_empty() {
                 wake = wake.min(last_activity + t.silence.reprompt_after);
             }
             let ev = tokio::select! {
@@ -161,11 +166,29 @@ impl Call {
                     if now >= last_frame + t.idle_timeout {
                         bail!("the caller sent nothing for {:?}", t.idle_timeout);
                     }
+                    if commit_at.is_some_and(|c| now >= c) {
+                        commit_at = None;
+                        let mut parts = Vec::new();
+                        for h in pending.drain(..) {
+                            let text = h.await?.context("speech recognition failed")?;
+                            if !text.trim().is_empty() {
+                                parts.push(text.trim().to_string());
+                            }
+                        }
+                        if !parts.is_empty() {
+                            let sep = if sh.lang == "ja" { "" } else { " " };
+                            if self.turn(parts.join(sep)).await? {
+                                return Ok(());
+                            }
+                        }
+                        last_activity = Instant::now();
+                        continue;
+                    }
                     if !digits.is_empty() && now >= last_digit + t.dtmf_pause {
                         let text = std::mem::take(&mut digits);
                         if self.turn(text).await? { return Ok(()); }
                         last_activity = Instant::now();
-                    } else if now >= last_activity + t.silence.reprompt_after {
+                    } else if pending.is_empty() && now >= last_activity + t.silence.reprompt_after {
                         reprompts += 1;
                         last_activity = Instant::now();
                         if reprompts > t.silence.max_reprompts {
@@ -198,15 +221,14 @@ impl Call {
                     } else {
                         speaking_since = None;
                     }
+                    // Transcribe at once, but hold the turn open a little: callers
+                    // pause mid-sentence, and a resumed sentence joins this turn.
                     for u in utterances {
-                        let text = self.transcribe(u.samples).await?;
-                        if text.trim().is_empty() {
-                            continue;
-                        }
-                        if self.turn(text).await? {
-                            return Ok(());
-                        }
-                        last_activity = Instant::now();
+                        pending.push(self.start_transcription(u.samples));
+                        commit_at = Some(Instant::now() + t.merge_window);
+                    }
+                    if ep.is_speaking() && !pending.is_empty() {
+                        commit_at = None;
                     }
                 }
                 In::Frame(Frame::Dtmf(d)) => {
@@ -232,13 +254,14 @@ impl Call {
         }
     }
 
-    async fn transcribe(&self, samples: Vec<f32>) -> Result<String> {
+    /// Transcribe in the background (one model, at most `asr_slots` at once).
+    fn start_transcription(&self, samples: Vec<f32>) -> tokio::task::JoinHandle<Result<String>> {
         let sh = self.shared.clone();
-        let _permit = sh.asr_slots.acquire().await?;
-        let s2 = sh.clone();
-        tokio::task::spawn_blocking(move || s2.stt.transcribe(&samples, &s2.lang))
-            .await?
-            .context("speech recognition failed")
+        tokio::spawn(async move {
+            let _permit = sh.asr_slots.acquire().await?;
+            let s2 = sh.clone();
+            tokio::task::spawn_blocking(move || s2.stt.transcribe(&samples, &s2.lang)).await?
+        })
     }
 
     /// One caller turn through the dialogue; true when the call should end.

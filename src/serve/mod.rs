@@ -33,6 +33,9 @@ pub struct CallTuning {
     pub write_timeout: Duration,
     /// End of speech is declared after this much silence.
     pub hangover_ms: u32,
+    /// After end of speech, the turn waits this long (while it is transcribed) for
+    /// the caller to go on; speech resumed within it joins the same turn.
+    pub merge_window: Duration,
 }
 
 impl Default for CallTuning {
@@ -42,7 +45,8 @@ impl Default for CallTuning {
             dtmf_pause: Duration::from_secs(3),
             idle_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(5),
-            hangover_ms: 500,
+            hangover_ms: 450,
+            merge_window: Duration::from_millis(450),
         }
     }
 }
