@@ -133,7 +133,8 @@ impl Call {
         let mut last_frame = Instant::now();
         let mut last_activity = Instant::now();
         let mut speaking_since: Option<Instant> = None;
-        let mut pending: Vec<tokio::task::JoinHandle<Result<String>>> = Vec::new();
+        // Speech of the turn in progress (pieces split by pauses), 16 kHz.
+        let mut pending: Vec<f32> = Vec::new();
         let mut commit_at: Option<Instant> = None;
         let mut reprompts = 0u32;
         loop {
@@ -168,18 +169,11 @@ impl Call {
                     }
                     if commit_at.is_some_and(|c| now >= c) {
                         commit_at = None;
-                        let mut parts = Vec::new();
-                        for h in pending.drain(..) {
-                            let text = h.await?.context("speech recognition failed")?;
-                            if !text.trim().is_empty() {
-                                parts.push(text.trim().to_string());
-                            }
-                        }
-                        if !parts.is_empty() {
-                            let sep = if sh.lang == "ja" { "" } else { " " };
-                            if self.turn(parts.join(sep)).await? {
-                                return Ok(());
-                            }
+                        // One transcription per turn: whisper's cost is mostly per call,
+                        // so pieces of a sentence are cheaper together than apart.
+                        let text = self.transcribe(std::mem::take(&mut pending)).await?;
+                        if !text.trim().is_empty() && self.turn(text.trim().to_string()).await? {
+                            return Ok(());
                         }
                         last_activity = Instant::now();
                         continue;
@@ -221,10 +215,10 @@ impl Call {
                     } else {
                         speaking_since = None;
                     }
-                    // Transcribe at once, but hold the turn open a little: callers
-                    // pause mid-sentence, and a resumed sentence joins this turn.
+                    // Hold the turn open a little: callers pause mid-sentence, and
+                    // a sentence resumed within the window joins this turn.
                     for u in utterances {
-                        pending.push(self.start_transcription(u.samples));
+                        pending.extend_from_slice(&u.samples);
                         commit_at = Some(Instant::now() + t.merge_window);
                     }
                     if ep.is_speaking() && !pending.is_empty() {
@@ -254,14 +248,14 @@ impl Call {
         }
     }
 
-    /// Transcribe in the background (one model, at most `asr_slots` at once).
-    fn start_transcription(&self, samples: Vec<f32>) -> tokio::task::JoinHandle<Result<String>> {
+    /// One shared model; at most `asr_slots` transcriptions at once.
+    async fn transcribe(&self, samples: Vec<f32>) -> Result<String> {
         let sh = self.shared.clone();
-        tokio::spawn(async move {
-            let _permit = sh.asr_slots.acquire().await?;
-            let s2 = sh.clone();
-            tokio::task::spawn_blocking(move || s2.stt.transcribe(&samples, &s2.lang)).await?
-        })
+        let _permit = sh.asr_slots.acquire().await?;
+        let s2 = sh.clone();
+        tokio::task::spawn_blocking(move || s2.stt.transcribe(&samples, &s2.lang))
+            .await?
+            .context("speech recognition failed")
     }
 
     /// One caller turn through the dialogue; true when the call should end.

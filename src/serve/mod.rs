@@ -33,8 +33,9 @@ pub struct CallTuning {
     pub write_timeout: Duration,
     /// End of speech is declared after this much silence.
     pub hangover_ms: u32,
-    /// After end of speech, the turn waits this long (while it is transcribed) for
-    /// the caller to go on; speech resumed within it joins the same turn.
+    /// After end of speech, the turn waits this long for the caller to go on;
+    /// speech resumed within it joins the same turn (pauses up to
+    /// hangover + merge_window stay inside one turn).
     pub merge_window: Duration,
 }
 
@@ -46,7 +47,7 @@ impl Default for CallTuning {
             idle_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(5),
             hangover_ms: 450,
-            merge_window: Duration::from_millis(450),
+            merge_window: Duration::from_millis(350),
         }
     }
 }
