@@ -88,7 +88,8 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
             slots.party_size = Some(n);
         }
     }
-    for m in found.iter().filter(|m| m.slot == Some(Slot::Name)) {
+    let said_intent = intent(g, &norm);
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !(m.alone && said_intent.is_some())) {
         if let Some(n) = resolve::name(g, &m.caps) {
             slots.name = Some(n);
         }
@@ -96,7 +97,7 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     for m in found.iter().filter(|m| m.slot.is_none()) {
         slots.phone = m.caps.first().map(|c| c.value.clone());
     }
-    slots.intent = intent(g, &norm).or_else(|| slots.has_details().then(|| "book".to_string()));
+    slots.intent = said_intent.or_else(|| slots.has_details().then(|| "book".to_string()));
     slots
 }
 
