@@ -244,17 +244,19 @@ impl Call {
     // ------------------------------------------------------------ phases
 
     fn collect(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
-        let gave = self.apply(s);
         let mut lead = Vec::new();
+        // A question's date (「明日は営業していますか」) is about the answer, not a booking.
+        if s.intent.as_deref() == Some("inquiry") {
+            lead.push(self.answer(text, s));
+            if self.asked.is_none() && self.draft == self.fresh_draft() {
+                lead.push(self.say().line("anything_else", &[]));
+                return self.reply(self.say().join(&lead));
+            }
+            return self.proceed(now, book, lead);
+        }
+        let gave = self.apply(s);
         if gave.is_empty() {
             match s.intent.as_deref() {
-                Some("inquiry") => {
-                    lead.push(self.answer(text, s));
-                    if self.asked.is_none() && self.draft == self.fresh_draft() {
-                        lead.push(self.say().line("anything_else", &[]));
-                        return self.reply(self.say().join(&lead));
-                    }
-                }
                 Some("yes") if !self.offers.is_empty() => {
                     let at = self.offers[0];
                     self.draft.date = Some(at.date());
