@@ -31,9 +31,15 @@ pub fn load_wav(path: &Path) -> Result<Vec<f32>> {
         .map_err(at)?
         .len();
     if size > MAX_FILE_BYTES {
-        return Err(at(anyhow!("file too large ({} MiB; limit {} MiB)", size >> 20, MAX_FILE_BYTES >> 20)));
+        return Err(at(anyhow!(
+            "file too large ({} MiB; limit {} MiB)",
+            size >> 20,
+            MAX_FILE_BYTES >> 20
+        )));
     }
-    let bytes = std::fs::read(path).context("cannot read file").map_err(at)?;
+    let bytes = std::fs::read(path)
+        .context("cannot read file")
+        .map_err(at)?;
     decode_wav(&bytes).map_err(at)
 }
 
@@ -55,7 +61,11 @@ pub fn decode_wav_limited(bytes: &[u8], max_secs: u32) -> Result<Vec<f32>> {
     }
     let secs = frames as f64 / info.rate as f64;
     if secs > max_secs as f64 {
-        bail!("audio too long ({:.1} minutes; limit {:.1})", secs / 60.0, max_secs as f64 / 60.0);
+        bail!(
+            "audio too long ({:.1} minutes; limit {:.1})",
+            secs / 60.0,
+            max_secs as f64 / 60.0
+        );
     }
     let data = &bytes[info.data_start..info.data_start + frames * info.block_align as usize];
     let mono = match info.tag {
@@ -98,7 +108,10 @@ fn parse_header(bytes: &[u8]) -> Result<Header> {
     }
     if bytes.len() < 12 || &bytes[0..4] != b"RIFF" {
         if bytes.len() >= 4 && (&bytes[0..4] == b"RIFX" || &bytes[0..4] == b"RF64") {
-            bail!("unsupported WAV variant {} (use little-endian RIFF)", String::from_utf8_lossy(&bytes[0..4]));
+            bail!(
+                "unsupported WAV variant {} (use little-endian RIFF)",
+                String::from_utf8_lossy(&bytes[0..4])
+            );
         }
         bail!("not a WAV file (no RIFF header)");
     }
@@ -114,7 +127,10 @@ fn parse_header(bytes: &[u8]) -> Result<Header> {
         let available = bytes.len() - body;
         if id == b"fmt " {
             if size < 16 || available < 16 {
-                bail!("corrupt WAV: fmt chunk is too short ({} bytes)", size.min(available));
+                bail!(
+                    "corrupt WAV: fmt chunk is too short ({} bytes)",
+                    size.min(available)
+                );
             }
             let mut tag = u16_at(bytes, body);
             if tag == TAG_EXTENSIBLE {
@@ -124,16 +140,31 @@ fn parse_header(bytes: &[u8]) -> Result<Header> {
                 }
                 tag = u16_at(bytes, body + 24);
             }
-            fmt = Some((tag, u16_at(bytes, body + 2), u32_at(bytes, body + 4), u16_at(bytes, body + 12), u16_at(bytes, body + 14)));
+            fmt = Some((
+                tag,
+                u16_at(bytes, body + 2),
+                u32_at(bytes, body + 4),
+                u16_at(bytes, body + 12),
+                u16_at(bytes, body + 14),
+            ));
         } else if id == b"data" {
             let Some((tag, channels, rate, block_align, bits)) = fmt else {
                 bail!("corrupt WAV: data chunk before fmt chunk");
             };
             if size > available {
-                bail!("truncated WAV: data chunk says {size} bytes but only {available} are present");
+                bail!(
+                    "truncated WAV: data chunk says {size} bytes but only {available} are present"
+                );
             }
             check_format(tag, channels, rate, block_align, bits)?;
-            return Ok(Header { tag, channels, rate, block_align, data_start: body, data_len: size });
+            return Ok(Header {
+                tag,
+                channels,
+                rate,
+                block_align,
+                data_start: body,
+                data_len: size,
+            });
         }
         // Chunks are padded to an even length.
         at = body.saturating_add(size).saturating_add(size & 1);
@@ -198,7 +229,15 @@ fn decode_with_hound(bytes: &[u8]) -> Result<Vec<f32>> {
     let interleaved: Vec<f32> = match spec.sample_format {
         hound::SampleFormat::Float => reader
             .samples::<f32>()
-            .map(|s| s.map(|x| if x.is_finite() { x.clamp(-1.0, 1.0) } else { 0.0 }))
+            .map(|s| {
+                s.map(|x| {
+                    if x.is_finite() {
+                        x.clamp(-1.0, 1.0)
+                    } else {
+                        0.0
+                    }
+                })
+            })
             .collect::<Result<_, _>>()
             .map_err(hound_error)?,
         hound::SampleFormat::Int => {
