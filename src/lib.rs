@@ -4,6 +4,7 @@
 //! `grammars/`) → a dialogue decision (`dialogue`, pure) → the reservation book
 //! (`store`) → reply text → speech.
 
+pub mod audio;
 pub mod commands;
 pub mod dialogue;
 pub mod examples;
