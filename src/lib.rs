@@ -13,3 +13,4 @@ pub mod grammar;
 pub mod profile;
 pub mod session;
 pub mod store;
+pub mod tts;

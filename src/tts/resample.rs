@@ -1,0 +1,122 @@
+//! Sample-rate conversion for speech out: engine rate (22.05/48 kHz) → 8 kHz telephone
+//! audio or 16 kHz files, with rubato's FFT resampler.
+
+use super::Audio;
+use anyhow::{anyhow, bail, Result};
+use rubato::audioadapter_buffers::direct::InterleavedSlice;
+use rubato::{Fft, FixedSync, Resampler};
+
+/// `audio` at 8 kHz (for AudioSocket / G.711). An audio with an unusable rate (0 Hz or
+/// beyond 384 kHz) yields no samples rather than a panic; use `resample_i16` to see why.
+pub fn to_8k_i16(audio: &Audio) -> Vec<i16> {
+    resample_i16(audio, 8_000).unwrap_or_default()
+}
+
+/// `audio` resampled to `to_hz`; output length is about `len * to / from`.
+pub fn resample_i16(audio: &Audio, to_hz: u32) -> Result<Vec<i16>> {
+    let from_hz = audio.sample_rate;
+    for rate in [from_hz, to_hz] {
+        if !(1_000..=384_000).contains(&rate) {
+            bail!("unsupported sample rate {rate} Hz (expected 1000-384000)");
+        }
+    }
+    if from_hz == to_hz || audio.samples.is_empty() {
+        return Ok(audio.samples.clone());
+    }
+    let input: Vec<f32> = audio.samples.iter().map(|&s| s as f32 / 32768.0).collect();
+    let mut resampler = Fft::<f32>::new(from_hz as usize, to_hz as usize, 1024, 1, FixedSync::Both)
+        .map_err(|e| anyhow!("cannot resample {from_hz} Hz to {to_hz} Hz: {e}"))?;
+    let adapter = InterleavedSlice::new(&input, 1, input.len())
+        .map_err(|e| anyhow!("cannot resample: {e}"))?;
+    let output = resampler
+        .process_all(&adapter, input.len(), None)
+        .map_err(|e| anyhow!("resampling {from_hz} Hz to {to_hz} Hz failed: {e}"))?;
+    Ok(output
+        .take_data()
+        .into_iter()
+        .map(|x| (x * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(freq: f32, rate: u32, secs: f32) -> Audio {
+        let n = (rate as f32 * secs) as usize;
+        let samples = (0..n)
+            .map(|i| {
+                (8000.0 * (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin()) as i16
+            })
+            .collect();
+        Audio {
+            samples,
+            sample_rate: rate,
+        }
+    }
+
+    fn zero_crossing_hz(s: &[i16], rate: u32) -> f32 {
+        let mid = &s[s.len() / 10..s.len() * 9 / 10];
+        let n = mid.windows(2).filter(|w| (w[0] < 0) != (w[1] < 0)).count();
+        n as f32 / 2.0 / (mid.len() as f32 / rate as f32)
+    }
+
+    #[test]
+    fn engine_rates_to_8k_keep_length_and_pitch() {
+        // (engine rate, tone in the telephone band)
+        for (rate, freq) in [
+            (22_050, 440.0),
+            (48_000, 1000.0),
+            (16_000, 3000.0),
+            (8_000, 300.0),
+        ] {
+            let a = tone(freq, rate, 1.0);
+            let out = to_8k_i16(&a);
+            assert!(
+                out.len().abs_diff(8_000) <= 2,
+                "{rate}: {} samples",
+                out.len()
+            );
+            let hz = zero_crossing_hz(&out, 8_000);
+            assert!(
+                (hz - freq).abs() < freq * 0.02,
+                "{rate}: {freq} Hz came out {hz} Hz"
+            );
+            let peak = out.iter().map(|s| s.unsigned_abs()).max().unwrap();
+            assert!((7_000..9_000).contains(&peak), "{rate}: peak {peak}");
+        }
+    }
+
+    #[test]
+    fn bad_input_never_panics() {
+        assert!(to_8k_i16(&Audio {
+            samples: vec![1, 2, 3],
+            sample_rate: 0
+        })
+        .is_empty());
+        assert!(to_8k_i16(&Audio {
+            samples: vec![],
+            sample_rate: 48_000
+        })
+        .is_empty());
+        assert!(resample_i16(
+            &Audio {
+                samples: vec![1],
+                sample_rate: 0
+            },
+            8_000
+        )
+        .is_err());
+        let short = to_8k_i16(&Audio {
+            samples: vec![100; 7],
+            sample_rate: 48_000,
+        });
+        assert!(short.len() <= 2);
+        // Full-scale input must clamp, not wrap.
+        let loud = Audio {
+            samples: [i16::MAX, i16::MIN].repeat(4800),
+            sample_rate: 48_000,
+        };
+        assert_eq!(to_8k_i16(&loud).len().abs_diff(1600), 0);
+    }
+}
