@@ -14,3 +14,5 @@ pub mod profile;
 pub mod session;
 pub mod store;
 pub mod tts;
+pub mod asr;
+pub mod model;

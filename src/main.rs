@@ -21,6 +21,12 @@ enum Command {
     Chat(commands::chat::Args),
     /// Time the extractor per utterance.
     Bench(commands::bench::Args),
+    /// Install or locate the speech model.
+    Model(commands::model::Args),
+    /// Speech in, text out: one line per WAV file.
+    Transcribe(commands::transcribe::Args),
+    /// Time speech recognition and measure its error rate on the devset audio.
+    BenchAsr(commands::bench_asr::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +36,9 @@ fn main() -> ExitCode {
         Command::Simulate(a) => commands::simulate::run(a),
         Command::Chat(a) => commands::chat::run(a),
         Command::Bench(a) => commands::bench::run(a),
+        Command::Model(a) => commands::model::run(a),
+        Command::Transcribe(a) => commands::transcribe::run(a),
+        Command::BenchAsr(a) => commands::bench_asr::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,3 +5,6 @@ pub mod common;
 pub mod chat;
 pub mod extract;
 pub mod simulate;
+pub mod bench_asr;
+pub mod model;
+pub mod transcribe;

@@ -1,0 +1,241 @@
+//! Speech recognition with whisper.cpp (whisper-rs): one model per process, shared
+//! across threads; each call gets its own decoding state.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+/// What was heard in one utterance.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Transcript {
+    /// The recognised text, trimmed; empty when nothing was said.
+    pub text: String,
+    /// whisper's probability that the audio holds no speech (0 when whisper did not run).
+    pub no_speech_prob: f32,
+    /// Language of `text` ("ja", "en", …).
+    pub lang: String,
+    /// False when the voice-activity gate skipped whisper altogether.
+    pub decoded: bool,
+}
+
+/// Options that tune decoding; the defaults are what the agent uses.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Size the encoder window to the audio instead of a full 30 s.
+    pub fit_audio_ctx: bool,
+    /// Use the per-language domain prompt when the caller gives none.
+    pub domain_prompt: bool,
+    pub threads: usize,
+    /// Smallest encoder window when fitting it to the audio (short clips need context).
+    pub min_audio_ctx: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(threads).max(1);
+        Options { fit_audio_ctx: true, domain_prompt: true, threads, min_audio_ctx: MIN_AUDIO_CTX }
+    }
+}
+
+/// Encoder positions below which whisper starts looping on short clips (measured).
+const MIN_AUDIO_CTX: usize = 384;
+
+/// Above this no-speech probability a low-confidence result is dropped as invented.
+const NO_SPEECH_THOLD: f32 = 0.6;
+/// Phrases whisper invents on silence and noise (subtitle credits): never said on a booking call.
+const HALLUCINATIONS: &[&str] = &["ご視聴ありがとうございました", "チャンネル登録", "thanks for watching", "字幕"];
+/// Phrases whisper also invents, but a caller may really say: dropped only when whisper
+/// itself doubts there was speech.
+const DOUBTFUL: &[&str] = &["thank you.", "thank you", "you", "bye.", "おやすみなさい"];
+const DOUBTFUL_NO_SPEECH: f32 = 0.3;
+
+/// A loaded speech model. Cheap to share: wrap it in an `Arc`.
+pub struct Recognizer {
+    ctx: WhisperContext,
+    multilingual: bool,
+    n_audio_ctx: usize,
+    opts: Options,
+    prompts: [(String, String); 2],
+}
+
+impl Recognizer {
+    /// Loads the model at `path` (see `crate::model::resolve_model`).
+    pub fn load(path: &Path) -> Result<Recognizer> {
+        Self::load_with(path, Options::default())
+    }
+
+    pub fn load_with(path: &Path, opts: Options) -> Result<Recognizer> {
+        // Keep whisper.cpp's own logging off stderr; errors come back as values.
+        whisper_rs::install_logging_hooks();
+        if !path.is_file() {
+            bail!("speech model {} not found: run `yoyaku model install`", path.display());
+        }
+        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+            .map_err(|e| anyhow::anyhow!("{e:?}"))
+            .with_context(|| format!("cannot load speech model {}: reinstall it with `yoyaku model install`", path.display()))?;
+        let multilingual = ctx.is_multilingual();
+        let n_audio_ctx = ctx.model_n_audio_ctx().max(1) as usize;
+        let prompts = [("ja".to_string(), load_prompt("ja")), ("en".to_string(), load_prompt("en"))];
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts })
+    }
+
+    /// Shares one recognizer across threads.
+    pub fn shared(path: &Path) -> Result<Arc<Recognizer>> {
+        Ok(Arc::new(Self::load(path)?))
+    }
+
+    pub fn is_multilingual(&self) -> bool {
+        self.multilingual
+    }
+
+    /// Transcribes one utterance of 16 kHz mono samples. `lang` is "ja", "en" or "auto";
+    /// `prompt` overrides the domain prompt for that language.
+    pub fn transcribe(&self, samples: &[f32], lang: &str, prompt: Option<&str>) -> Result<Transcript> {
+        if !matches!(lang, "ja" | "en" | "auto") {
+            bail!("unknown language `{lang}`: use ja, en or auto");
+        }
+        if !self.multilingual && lang != "en" {
+            bail!("this speech model is English-only: use --lang en or the multilingual base model");
+        }
+        if samples.iter().any(|s| !s.is_finite()) {
+            bail!("audio contains NaN or infinite samples");
+        }
+        if !crate::audio::has_speech(samples) {
+            return Ok(Transcript { lang: lang.to_string(), ..Transcript::default() });
+        }
+        let audio = pad(samples);
+
+        let mut state = self.ctx.create_state().map_err(|e| anyhow::anyhow!("cannot create a whisper state: {e:?}"))?;
+        let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        p.set_n_threads(self.opts.threads as i32);
+        p.set_language(Some(if lang == "auto" { "auto" } else { lang }));
+        p.set_translate(false);
+        p.set_no_context(true);
+        p.set_single_segment(true);
+        p.set_no_timestamps(true);
+        p.set_suppress_blank(true);
+        p.set_suppress_nst(true);
+        p.set_no_speech_thold(NO_SPEECH_THOLD);
+        // Temperature fallback re-decodes up to 5 times; one retry bounds the latency.
+        p.set_temperature_inc(0.4);
+        p.set_print_special(false);
+        p.set_print_progress(false);
+        p.set_print_realtime(false);
+        p.set_print_timestamps(false);
+        if self.opts.fit_audio_ctx {
+            let ctx = audio_ctx_for(audio.len(), self.n_audio_ctx).max(self.opts.min_audio_ctx).min(self.n_audio_ctx);
+            p.set_audio_ctx(ctx as i32);
+        }
+        let domain = self.prompts.iter().find(|(l, _)| l == lang).map(|(_, p)| p.as_str());
+        let prompt = prompt.or(if self.opts.domain_prompt { domain } else { None }).unwrap_or("");
+        if !prompt.is_empty() {
+            p.set_initial_prompt(prompt);
+        }
+        state.full(p, &audio).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
+
+        let mut text = String::new();
+        let mut no_speech_prob = 0f32;
+        for seg in state.as_iter() {
+            no_speech_prob = no_speech_prob.max(seg.no_speech_probability());
+            text.push_str(&seg.to_str_lossy().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+        }
+        let detected = if lang == "auto" {
+            let id = state.full_lang_id_from_state();
+            whisper_rs::get_lang_str(id).unwrap_or("auto").to_string()
+        } else {
+            lang.to_string()
+        };
+        let mut text = text.trim().to_string();
+        if is_hallucination(&text, no_speech_prob) {
+            text.clear();
+        }
+        Ok(Transcript { text, no_speech_prob, lang: detected, decoded: true })
+    }
+}
+
+/// Whisper skips audio under 1 s, and likes some silence after the last word.
+fn pad(samples: &[f32]) -> Vec<f32> {
+    let rate = crate::audio::SAMPLE_RATE as usize;
+    let len = (samples.len() + rate / 4).max(rate + rate / 10);
+    let mut v = samples.to_vec();
+    v.resize(len, 0.0);
+    v
+}
+
+/// Encoder positions for `n` samples: 50 per second, plus margin, capped by the model.
+pub fn audio_ctx_for(n: usize, model_ctx: usize) -> usize {
+    let positions = (n as f64 / crate::audio::SAMPLE_RATE as f64 * 50.0).ceil() as usize;
+    (positions + 64).min(model_ctx)
+}
+
+fn is_hallucination(text: &str, no_speech_prob: f32) -> bool {
+    let t = text.trim().to_lowercase();
+    HALLUCINATIONS.iter().any(|h| t.contains(h)) || (no_speech_prob > DOUBTFUL_NO_SPEECH && DOUBTFUL.contains(&t.as_str()))
+}
+
+/// Where `grammars/` is: `./grammars`, else two levels above the executable.
+fn grammars_dir() -> PathBuf {
+    let here = PathBuf::from("grammars");
+    if here.is_dir() {
+        return here;
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|e| Some(e.parent()?.parent()?.parent()?.join("grammars")))
+        .filter(|p| p.is_dir())
+        .unwrap_or(here)
+}
+
+/// The domain prompt for `lang`: `grammars/<lang>/asr_prompt.txt`, else the built-in copy.
+fn load_prompt(lang: &str) -> String {
+    let builtin = match lang {
+        "ja" => include_str!("../grammars/ja/asr_prompt.txt"),
+        _ => include_str!("../grammars/en/asr_prompt.txt"),
+    };
+    std::fs::read_to_string(grammars_dir().join(lang).join("asr_prompt.txt"))
+        .unwrap_or_else(|_| builtin.to_string())
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audio_ctx_grows_with_audio_and_is_capped() {
+        let cases = [(16_000, 1500, 114), (48_000, 1500, 214), (16_000 * 30, 1500, 1500), (0, 1500, 64)];
+        for (n, cap, want) in cases {
+            assert_eq!(audio_ctx_for(n, cap), want, "n={n}");
+        }
+    }
+
+    #[test]
+    fn pads_short_audio_to_over_a_second() {
+        assert_eq!(pad(&[0.1; 100]).len(), 17_600);
+        assert_eq!(pad(&[0.1; 32_000]).len(), 36_000);
+    }
+
+    #[test]
+    fn drops_known_hallucinations_only() {
+        let cases = [
+            ("ご視聴ありがとうございました", 0.0, true),
+            ("ご視聴ありがとうございました。", 0.0, true),
+            ("Thank you.", 0.5, true),
+            ("Thank you.", 0.1, false),
+            ("Thank you, bye", 0.5, false),
+            ("予約します", 0.9, false),
+        ];
+        for (t, p, want) in cases {
+            assert_eq!(is_hallucination(t, p), want, "{t} at {p}");
+        }
+    }
+
+    #[test]
+    fn prompts_exist_for_both_languages() {
+        assert!(load_prompt("ja").contains("予約"));
+        assert!(load_prompt("en").contains("reservation"));
+    }
+}

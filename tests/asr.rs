@@ -1,0 +1,93 @@
+//! Real speech recognition with the installed model on devset recordings. Skips (with a
+//! message) only when the model file is absent; CI installs it with `yoyaku model install`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use yoyaku::asr::Recognizer;
+
+fn model() -> Option<PathBuf> {
+    let p = std::env::var_os("YOYAKU_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ggml-base-q5_1.bin"));
+    if p.is_file() {
+        Some(p)
+    } else {
+        eprintln!("SKIPPED: speech model {} is not installed (run `yoyaku model install`)", p.display());
+        None
+    }
+}
+
+fn devset(file: &str) -> Option<Vec<f32>> {
+    let base = std::env::var_os("YOYAKU_DEVSET").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/devset"));
+    let p = base.join("audio/clean16k").join(file);
+    if !p.is_file() {
+        eprintln!("SKIPPED: devset audio {} not found (set YOYAKU_DEVSET)", p.display());
+        return None;
+    }
+    Some(yoyaku::audio::load_wav(&p).expect("devset WAV loads"))
+}
+
+fn squash(s: &str) -> String {
+    s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+#[test]
+fn transcribes_english_and_japanese_booking_requests() {
+    let Some(path) = model() else { return };
+    let rec = Arc::new(Recognizer::load(&path).unwrap());
+    // (file, lang, fragments the transcript must contain after dropping punctuation/case)
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("en-d01_t0.wav", "en", &["table", "tomorrow", "johnsmith"]),
+        ("ja-d01_t0.wav", "ja", &["明日", "予約", "電話番号"]),
+        ("ja-d05_t4.wav", "ja", &["名前", "高橋"]),
+    ];
+    // Two threads share one model, each with its own state.
+    let handles: Vec<_> = cases
+        .iter()
+        .filter_map(|(f, lang, want)| Some((devset(f)?, *f, *lang, *want)))
+        .map(|(audio, f, lang, want)| {
+            let rec = Arc::clone(&rec);
+            std::thread::spawn(move || {
+                let t = rec.transcribe(&audio, lang, None).unwrap();
+                for w in want {
+                    assert!(squash(&t.text).contains(w), "{f}: `{}` lacks `{w}`", t.text);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+#[test]
+fn silence_and_noise_give_no_text() {
+    let Some(path) = model() else { return };
+    let rec = Recognizer::load(&path).unwrap();
+    let silence = vec![0.0f32; 16_000 * 2];
+    // Faint noise: below the voice gate.
+    let hiss: Vec<f32> = (0..32_000u32).map(|i| ((i.wrapping_mul(2_654_435_761) >> 16) as f32 / 65_536.0 - 0.5) * 0.004).collect();
+    for (name, audio) in [("silence", &silence), ("hiss", &hiss), ("empty", &Vec::new())] {
+        for lang in ["ja", "en"] {
+            let t = rec.transcribe(audio, lang, None).unwrap();
+            assert_eq!(t.text, "", "{name} ({lang}) gave `{}`", t.text);
+        }
+    }
+}
+
+#[test]
+fn rejects_bad_language_and_bad_samples() {
+    let Some(path) = model() else { return };
+    let rec = Recognizer::load(&path).unwrap();
+    assert!(rec.transcribe(&[0.0; 16_000], "fr", None).is_err());
+    assert!(rec.transcribe(&[f32::NAN; 16_000], "ja", None).is_err());
+}
+
+#[test]
+fn missing_or_corrupt_model_is_an_error() {
+    assert!(Recognizer::load(Path::new("/nonexistent/model.bin")).is_err());
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.bin");
+    std::fs::write(&bad, b"not a model").unwrap();
+    assert!(Recognizer::load(&bad).is_err());
+}
