@@ -21,6 +21,10 @@ enum Command {
     Chat(commands::chat::Args),
     /// Time the extractor per utterance.
     Bench(commands::bench::Args),
+    /// Answer Asterisk AudioSocket calls; staff page and API over HTTP.
+    Serve(commands::serve::Args),
+    /// One conversation at the microphone and speaker (or WAV files).
+    Kiosk(commands::kiosk::Args),
     /// Install or locate the speech model.
     Model(commands::model::Args),
     /// Speech in, text out: one line per WAV file.
@@ -36,6 +40,8 @@ fn main() -> ExitCode {
         Command::Simulate(a) => commands::simulate::run(a),
         Command::Chat(a) => commands::chat::run(a),
         Command::Bench(a) => commands::bench::run(a),
+        Command::Serve(a) => commands::serve::run(a),
+        Command::Kiosk(a) => commands::kiosk::run(a),
         Command::Model(a) => commands::model::run(a),
         Command::Transcribe(a) => commands::transcribe::run(a),
         Command::BenchAsr(a) => commands::bench_asr::run(a),
