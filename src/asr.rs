@@ -108,9 +108,15 @@ impl Recognizer {
         let audio = pad(samples);
 
         let mut state = self.ctx.create_state().map_err(|e| anyhow::anyhow!("cannot create a whisper state: {e:?}"))?;
+        // "auto" picks between the two languages callers speak, never a third one.
+        let lang = match lang {
+            "auto" if self.multilingual => self.detect_ja_en(&mut state, &audio)?,
+            "auto" => "en",
+            l => l,
+        };
         let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         p.set_n_threads(self.opts.threads as i32);
-        p.set_language(Some(if lang == "auto" { "auto" } else { lang }));
+        p.set_language(Some(lang));
         p.set_translate(false);
         p.set_no_context(true);
         p.set_single_segment(true);
@@ -141,17 +147,23 @@ impl Recognizer {
             no_speech_prob = no_speech_prob.max(seg.no_speech_probability());
             text.push_str(&seg.to_str_lossy().map_err(|e| anyhow::anyhow!("{e:?}"))?);
         }
-        let detected = if lang == "auto" {
-            let id = state.full_lang_id_from_state();
-            whisper_rs::get_lang_str(id).unwrap_or("auto").to_string()
-        } else {
-            lang.to_string()
-        };
+        let detected = lang.to_string();
         let mut text = text.trim().to_string();
         if is_hallucination(&text, no_speech_prob) {
             text.clear();
         }
         Ok(Transcript { text, no_speech_prob, lang: detected, decoded: true })
+    }
+}
+
+impl Recognizer {
+    /// Japanese or English, whichever whisper's language detector rates higher.
+    fn detect_ja_en(&self, state: &mut whisper_rs::WhisperState, audio: &[f32]) -> Result<&'static str> {
+        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("language detection failed: {e:?}");
+        state.pcm_to_mel(audio, self.opts.threads).map_err(err)?;
+        let (_, probs) = state.lang_detect(0, self.opts.threads).map_err(err)?;
+        let p = |l: &str| whisper_rs::get_lang_id(l).and_then(|i| probs.get(i as usize).copied()).unwrap_or(0.0);
+        Ok(if p("ja") >= p("en") { "ja" } else { "en" })
     }
 }
 

@@ -79,6 +79,19 @@ fn edit_distance(a: &[String], b: &[String]) -> usize {
     prev[b.len()]
 }
 
+/// CPU seconds this process has used (Linux /proc; 0 elsewhere). Unlike wall time it
+/// does not grow when other processes compete for the cores.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    if f.len() < 13 {
+        return 0.0;
+    }
+    (f[11] + f[12]) / 100.0
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -110,20 +123,23 @@ pub fn run(a: Args) -> Result<()> {
     if let Some(t) = a.threads {
         opts.threads = t.max(1);
     }
+    let rec_threads = opts.threads;
     let rec = Recognizer::load_with(&path, opts)?;
     let load_s = t0.elapsed().as_secs_f64();
 
     let mut lat = Vec::new();
+    let mut cpu = Vec::new();
     let (mut audio_s, mut busy_s) = (0.0, 0.0);
     // (errors, reference length) per language
     let mut err: std::collections::BTreeMap<String, (usize, usize, usize)> = Default::default();
     for e in &entries {
         let samples = crate::audio::load_wav(&root.join(&e.file)).with_context(|| format!("cannot load {}", e.file))?;
         let lang = if a.auto { "auto" } else { e.lang.as_str() };
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_seconds());
         let tr = rec.transcribe(&samples, lang, None)?;
         let dt = t.elapsed().as_secs_f64();
         lat.push(dt);
+        cpu.push(cpu_seconds() - c);
         audio_s += samples.len() as f64 / crate::audio::SAMPLE_RATE as f64;
         busy_s += dt;
         let (r, h) = (units(&e.text, &e.lang), units(&tr.text, &e.lang));
@@ -137,6 +153,7 @@ pub fn run(a: Args) -> Result<()> {
         }
     }
     lat.sort_by(|x, y| x.total_cmp(y));
+    cpu.sort_by(|x, y| x.total_cmp(y));
     println!("model {}  load {:.2} s  files {}  audio {:.1} s", path.display(), load_s, entries.len(), audio_s);
     println!(
         "latency p50 {:.0} ms  p95 {:.0} ms  max {:.0} ms  RTF {:.3}",
@@ -144,6 +161,13 @@ pub fn run(a: Args) -> Result<()> {
         percentile(&lat, 0.95) * 1000.0,
         lat.last().copied().unwrap_or(0.0) * 1000.0,
         if audio_s > 0.0 { busy_s / audio_s } else { 0.0 }
+    );
+    println!(
+        "cpu per utterance p50 {:.0} ms  p95 {:.0} ms  (threads {}, load average {})",
+        percentile(&cpu, 0.5) * 1000.0,
+        percentile(&cpu, 0.95) * 1000.0,
+        rec_threads,
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().next().unwrap_or("?")
     );
     for (lang, (e, n, exact)) in &err {
         let unit = if lang == "ja" { "CER" } else { "WER" };
