@@ -13,6 +13,8 @@ pub struct Transcript {
     pub text: String,
     /// whisper's probability that the audio holds no speech (0 when whisper did not run).
     pub no_speech_prob: f32,
+    /// Mean log-probability of the text tokens (0 when whisper did not run).
+    pub avg_logprob: f32,
     /// Language of `text` ("ja", "en", …).
     pub lang: String,
     /// False when the voice-activity gate skipped whisper altogether.
@@ -42,8 +44,11 @@ impl Default for Options {
 /// Encoder positions below which whisper starts looping on short clips (measured).
 const MIN_AUDIO_CTX: usize = 384;
 
-/// Above this no-speech probability a low-confidence result is dropped as invented.
+/// whisper.cpp's own no-speech test (combined with its log-probability threshold).
 const NO_SPEECH_THOLD: f32 = 0.6;
+/// Above this P(no speech) at the start token, the text is dropped as invented. Measured:
+/// devset speech 0.00–0.13, white/brown noise and hum 0.63–0.89.
+const NO_SPEECH_DROP: f32 = 0.5;
 /// Phrases whisper invents on silence and noise (subtitle credits): never said on a booking call.
 const HALLUCINATIONS: &[&str] = &["ご視聴ありがとうございました", "チャンネル登録", "thanks for watching", "字幕"];
 /// Phrases whisper also invents, but a caller may really say: dropped only when whisper
@@ -143,20 +148,51 @@ impl Recognizer {
 
         let mut text = String::new();
         let mut no_speech_prob = 0f32;
+        // Mean log-probability of the text tokens: low on invented text.
+        let (mut logp, mut n_tok) = (0f64, 0usize);
+        let eot = self.ctx.token_eot();
         for seg in state.as_iter() {
             no_speech_prob = no_speech_prob.max(seg.no_speech_probability());
             text.push_str(&seg.to_str_lossy().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+            for i in 0..seg.n_tokens() {
+                if let Some(tok) = seg.get_token(i) {
+                    if tok.token_id() < eot {
+                        logp += (tok.token_probability().max(1e-9) as f64).ln();
+                        n_tok += 1;
+                    }
+                }
+            }
+        }
+        // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
+        // OpenAI's definition reads it at the start-of-transcript token.
+        let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(no_speech_prob);
+        let avg_logprob = if n_tok > 0 { (logp / n_tok as f64) as f32 } else { 0.0 };
+        if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+            eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} tokens {n_tok} text {text:?}");
         }
         let detected = lang.to_string();
         let mut text = text.trim().to_string();
         if is_hallucination(&text, no_speech_prob) {
             text.clear();
         }
-        Ok(Transcript { text, no_speech_prob, lang: detected, decoded: true })
+        if no_speech_prob > NO_SPEECH_DROP {
+            text.clear();
+        }
+        Ok(Transcript { text, no_speech_prob, avg_logprob, lang: detected, decoded: true })
     }
 }
 
 impl Recognizer {
+    /// P(no speech) at the start-of-transcript token, from the audio just encoded.
+    fn sot_no_speech_prob(&self, state: &mut whisper_rs::WhisperState) -> Option<f32> {
+        state.decode(&[self.ctx.token_sot()], 0, self.opts.threads).ok()?;
+        let logits = state.get_logits().ok()?;
+        let nosp = logits.get(self.ctx.token_nosp() as usize)?;
+        let max = logits.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+        let sum: f64 = logits.iter().map(|&l| ((l - max) as f64).exp()).sum();
+        Some((((nosp - max) as f64).exp() / sum) as f32)
+    }
+
     /// Japanese or English, whichever whisper's language detector rates higher.
     fn detect_ja_en(&self, state: &mut whisper_rs::WhisperState, audio: &[f32]) -> Result<&'static str> {
         let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("language detection failed: {e:?}");

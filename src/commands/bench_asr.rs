@@ -83,13 +83,11 @@ fn edit_distance(a: &[String], b: &[String]) -> usize {
 /// does not grow when other processes compete for the cores.
 fn cpu_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    // After the parenthesised command name come state, ppid, …; utime and stime are the 12th and 13th.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
-    if f.len() < 13 {
-        return 0.0;
-    }
-    (f[11] + f[12]) / 100.0
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (field(11) + field(12)) / 100.0
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -129,6 +127,7 @@ pub fn run(a: Args) -> Result<()> {
 
     let mut lat = Vec::new();
     let mut cpu = Vec::new();
+    let (mut max_nosp, mut dropped) = (0f32, 0usize);
     let (mut audio_s, mut busy_s) = (0.0, 0.0);
     // (errors, reference length) per language
     let mut err: std::collections::BTreeMap<String, (usize, usize, usize)> = Default::default();
@@ -148,8 +147,10 @@ pub fn run(a: Args) -> Result<()> {
         s.0 += d;
         s.1 += r.len();
         s.2 += usize::from(d == 0);
+        max_nosp = max_nosp.max(tr.no_speech_prob);
+        dropped += usize::from(tr.text.is_empty());
         if a.show {
-            println!("{:.0} ms  {}  [{}]\n   ref: {}\n   got: {}", dt * 1000.0, e.file, d, e.text, tr.text);
+            println!("{:.0} ms  {}  [{}] no_speech {:.3} logprob {:.2}\n   ref: {}\n   got: {}", dt * 1000.0, e.file, d, tr.no_speech_prob, tr.avg_logprob, e.text, tr.text);
         }
     }
     lat.sort_by(|x, y| x.total_cmp(y));
@@ -169,6 +170,7 @@ pub fn run(a: Args) -> Result<()> {
         rec_threads,
         std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().next().unwrap_or("?")
     );
+    println!("empty transcripts {dropped}  highest P(no speech) {max_nosp:.3}");
     for (lang, (e, n, exact)) in &err {
         let unit = if lang == "ja" { "CER" } else { "WER" };
         let files = entries.iter().filter(|x| &x.lang == lang).count();
