@@ -285,5 +285,6 @@ mod tests {
     fn prompts_exist_for_both_languages() {
         assert!(load_prompt("ja").contains("予約"));
         assert!(load_prompt("en").contains("reservation"));
+        assert!(!load_prompt("ja").contains("名前"), "a name clause in the prompt gets copied into transcripts");
     }
 }
