@@ -35,8 +35,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(threads).max(1);
+        // One thread per decode: ggml's worker threads spin on barriers, and when another
+        // process holds a core two threads stall each other (devset, 2 busy cores:
+        // 2 threads p50 0.80 s but p95 12 s; 1 thread p50 0.98 s, p95 2.0 s). The second
+        // core serves a concurrent call or the TTS. YOYAKU_ASR_THREADS overrides.
+        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(1usize).clamp(1, 16);
         Options { fit_audio_ctx: true, domain_prompt: true, threads, min_audio_ctx: MIN_AUDIO_CTX }
     }
 }
