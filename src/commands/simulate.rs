@@ -1,29 +1,18 @@
 //! `yoyaku simulate`: runs a whole call from scripted caller turns and prints
 //! the dialogue, the outcome and the stored reservation as one JSON object.
 
-use super::common::{load_profile, now_or};
+use super::common::{now_or, CallArgs};
 use crate::asr::Recognizer;
 use crate::session::{Line, Session};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Business profile (default: samples/restaurant.toml).
-    #[arg(long)]
-    profile: Option<PathBuf>,
-    /// Language of the call (default: the profile's).
-    #[arg(long)]
-    lang: Option<String>,
-    /// Local time at the business when the call starts, e.g. 2026-11-27T10:00.
-    #[arg(long)]
-    now: Option<String>,
-    /// The caller's number, as the phone line reports it.
-    #[arg(long)]
-    caller_id: Option<String>,
+    #[command(flatten)]
+    call: CallArgs,
     /// Reservation book (SQLite file); without it the call uses a fresh, empty book.
     #[arg(long)]
     store: Option<PathBuf>,
@@ -39,15 +28,14 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let profile = Arc::new(load_profile(a.profile.as_deref())?);
-    let lang = a.lang.clone().unwrap_or_else(|| profile.language.clone());
-    let now = now_or(a.now.as_deref(), &profile)?;
+    let (profile, lang) = a.call.profile_and_lang()?;
+    let now = now_or(a.call.now.as_deref(), &profile)?;
     let mut store = match &a.store {
         Some(p) => Store::open(p)?,
         None => Store::open_in_memory()?,
     };
     let texts = transcribe_turns(&a.turns, &lang, a.model.as_deref())?;
-    let (mut session, _) = Session::start(profile, &lang, a.caller_id.clone(), None, &store, now)?;
+    let (mut session, _) = Session::start(profile, &lang, a.call.caller_id.clone(), None, &store, now)?;
     for text in &texts {
         let turn = session.turn(text, now, &mut store)?;
         if turn.ended {
