@@ -23,6 +23,11 @@ apt-get -o DPkg::Lock::Timeout=600 update -qq
 # `apt-cache show` succeeds for a name that is only referenced, so ask for a real candidate.
 if [ -z "$(apt-cache madison "$VOICE_PKG" 2>/dev/null)" ]; then
   . /etc/os-release
+  if [ "${ID:-}" != debian ]; then
+    echo "install-tts: no apt source offers $VOICE_PKG; enable the component that carries it" \
+         "(Debian: contrib; Ubuntu: multiverse) and run this again" >&2
+    exit 1
+  fi
   suite="${VERSION_CODENAME:?install-tts: cannot tell the Debian suite from /etc/os-release}"
   echo "install-tts: enabling Debian contrib for $suite (for $VOICE_PKG)" >&2
   cat > /etc/apt/sources.list.d/yoyaku-contrib.sources <<SRC
@@ -39,8 +44,10 @@ apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
   espeak-ng open-jtalk open-jtalk-mecab-naist-jdic "$VOICE_PKG" sox
 
 # Fail loudly here rather than at the first call.
-command -v espeak-ng >/dev/null
-command -v open_jtalk >/dev/null
-test -d /var/lib/mecab/dic/open-jtalk/naist-jdic
-test -f /usr/share/hts-voice/nitech-jp-atr503-m001/nitech_jp_atr503_m001.htsvoice
+fail() { echo "install-tts: $1 is missing after install" >&2; exit 1; }
+command -v espeak-ng >/dev/null || fail espeak-ng
+command -v open_jtalk >/dev/null || fail open_jtalk
+[ -d /var/lib/mecab/dic/open-jtalk/naist-jdic ] || fail /var/lib/mecab/dic/open-jtalk/naist-jdic
+[ -f /usr/share/hts-voice/nitech-jp-atr503-m001/nitech_jp_atr503_m001.htsvoice ] ||
+  fail /usr/share/hts-voice/nitech-jp-atr503-m001/nitech_jp_atr503_m001.htsvoice
 echo "install-tts: ok (espeak-ng, open_jtalk, naist-jdic, nitech m001 voice, sox)" >&2

@@ -13,6 +13,8 @@ pub struct Transcript {
     pub text: String,
     /// whisper's probability that the audio holds no speech (0 when whisper did not run).
     pub no_speech_prob: f32,
+    /// Mean log-probability of the text tokens (0 when whisper did not run).
+    pub avg_logprob: f32,
     /// Language of `text` ("ja", "en", …).
     pub lang: String,
     /// False when the voice-activity gate skipped whisper altogether.
@@ -33,8 +35,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(threads).max(1);
+        // One thread per decode: ggml's worker threads spin on barriers, and when another
+        // process holds a core two threads stall each other (devset, 2 busy cores:
+        // 2 threads p50 0.80 s but p95 12 s; 1 thread p50 0.98 s, p95 2.0 s). The second
+        // core serves a concurrent call or the TTS. YOYAKU_ASR_THREADS overrides.
+        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(1usize).clamp(1, 16);
         Options { fit_audio_ctx: true, domain_prompt: true, threads, min_audio_ctx: MIN_AUDIO_CTX }
     }
 }
@@ -42,8 +47,11 @@ impl Default for Options {
 /// Encoder positions below which whisper starts looping on short clips (measured).
 const MIN_AUDIO_CTX: usize = 384;
 
-/// Above this no-speech probability a low-confidence result is dropped as invented.
+/// whisper.cpp's own no-speech test (combined with its log-probability threshold).
 const NO_SPEECH_THOLD: f32 = 0.6;
+/// Above this P(no speech) at the start token, the text is dropped as invented. Measured:
+/// devset speech 0.00–0.13, white/brown noise and hum 0.63–0.89.
+const NO_SPEECH_DROP: f32 = 0.5;
 /// Phrases whisper invents on silence and noise (subtitle credits): never said on a booking call.
 const HALLUCINATIONS: &[&str] = &["ご視聴ありがとうございました", "チャンネル登録", "thanks for watching", "字幕"];
 /// Phrases whisper also invents, but a caller may really say: dropped only when whisper
@@ -108,9 +116,15 @@ impl Recognizer {
         let audio = pad(samples);
 
         let mut state = self.ctx.create_state().map_err(|e| anyhow::anyhow!("cannot create a whisper state: {e:?}"))?;
+        // "auto" picks between the two languages callers speak, never a third one.
+        let lang = match lang {
+            "auto" if self.multilingual => self.detect_ja_en(&mut state, &audio)?,
+            "auto" => "en",
+            l => l,
+        };
         let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         p.set_n_threads(self.opts.threads as i32);
-        p.set_language(Some(if lang == "auto" { "auto" } else { lang }));
+        p.set_language(Some(lang));
         p.set_translate(false);
         p.set_no_context(true);
         p.set_single_segment(true);
@@ -137,21 +151,58 @@ impl Recognizer {
 
         let mut text = String::new();
         let mut no_speech_prob = 0f32;
+        // Mean log-probability of the text tokens: low on invented text.
+        let (mut logp, mut n_tok) = (0f64, 0usize);
+        let eot = self.ctx.token_eot();
         for seg in state.as_iter() {
             no_speech_prob = no_speech_prob.max(seg.no_speech_probability());
             text.push_str(&seg.to_str_lossy().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+            for i in 0..seg.n_tokens() {
+                if let Some(tok) = seg.get_token(i) {
+                    if tok.token_id() < eot {
+                        logp += (tok.token_probability().max(1e-9) as f64).ln();
+                        n_tok += 1;
+                    }
+                }
+            }
         }
-        let detected = if lang == "auto" {
-            let id = state.full_lang_id_from_state();
-            whisper_rs::get_lang_str(id).unwrap_or("auto").to_string()
-        } else {
-            lang.to_string()
-        };
+        // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
+        // OpenAI's definition reads it at the start-of-transcript token.
+        let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(no_speech_prob);
+        let avg_logprob = if n_tok > 0 { (logp / n_tok as f64) as f32 } else { 0.0 };
+        if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+            eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} tokens {n_tok} text {text:?}");
+        }
+        let detected = lang.to_string();
         let mut text = text.trim().to_string();
         if is_hallucination(&text, no_speech_prob) {
             text.clear();
         }
-        Ok(Transcript { text, no_speech_prob, lang: detected, decoded: true })
+        if no_speech_prob > NO_SPEECH_DROP {
+            text.clear();
+        }
+        Ok(Transcript { text, no_speech_prob, avg_logprob, lang: detected, decoded: true })
+    }
+}
+
+impl Recognizer {
+    /// P(no speech) at the start-of-transcript token, from the audio just encoded.
+    fn sot_no_speech_prob(&self, state: &mut whisper_rs::WhisperState) -> Option<f32> {
+        state.decode(&[self.ctx.token_sot()], 0, self.opts.threads).ok()?;
+        let logits = state.get_logits().ok()?;
+        let nosp = logits.get(self.ctx.token_nosp() as usize)?;
+        let max = logits.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+        let sum: f64 = logits.iter().map(|&l| ((l - max) as f64).exp()).sum();
+        Some((((nosp - max) as f64).exp() / sum) as f32)
+    }
+
+    /// Japanese or English, whichever whisper's language detector rates higher.
+    fn detect_ja_en(&self, state: &mut whisper_rs::WhisperState, audio: &[f32]) -> Result<&'static str> {
+        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("language detection failed: {e:?}");
+        state.pcm_to_mel(audio, self.opts.threads).map_err(err)?;
+        let (_, probs) = state.lang_detect(0, self.opts.threads).map_err(err)?;
+        let p = |l: &str| whisper_rs::get_lang_id(l).and_then(|i| probs.get(i as usize).copied()).unwrap_or(0.0);
+        Ok(if p("ja") >= p("en") { "ja" } else { "en" })
     }
 }
 
@@ -237,5 +288,6 @@ mod tests {
     fn prompts_exist_for_both_languages() {
         assert!(load_prompt("ja").contains("予約"));
         assert!(load_prompt("en").contains("reservation"));
+        assert!(!load_prompt("ja").contains("名前"), "a name clause in the prompt gets copied into transcripts");
     }
 }

@@ -67,7 +67,17 @@ fn silence_and_noise_give_no_text() {
     let silence = vec![0.0f32; 16_000 * 2];
     // Faint noise: below the voice gate.
     let hiss: Vec<f32> = (0..32_000u32).map(|i| ((i.wrapping_mul(2_654_435_761) >> 16) as f32 / 65_536.0 - 0.5) * 0.004).collect();
-    for (name, audio) in [("silence", &silence), ("hiss", &hiss), ("empty", &Vec::new())] {
+    // Loud enough to pass an energy gate: whisper must not put words in them.
+    let mut seed = 12_345u32;
+    let noise: Vec<f32> = (0..32_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            ((seed >> 8) as f32 / 16_777_216.0 - 0.5) * 0.2
+        })
+        .collect();
+    let hum: Vec<f32> = (0..32_000).map(|i| (i as f32 * 120.0 * std::f32::consts::TAU / 16_000.0).sin() * 0.2).collect();
+    let cases = [("silence", &silence), ("hiss", &hiss), ("empty", &Vec::new()), ("white noise", &noise), ("hum", &hum)];
+    for (name, audio) in cases {
         for lang in ["ja", "en"] {
             let t = rec.transcribe(audio, lang, None).unwrap();
             assert_eq!(t.text, "", "{name} ({lang}) gave `{}`", t.text);

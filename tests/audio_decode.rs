@@ -18,7 +18,11 @@ fn hound_wav(rate: u32, channels: u16, bits: u16, float: bool) -> Vec<u8> {
         channels,
         sample_rate: rate,
         bits_per_sample: bits,
-        sample_format: if float { hound::SampleFormat::Float } else { hound::SampleFormat::Int },
+        sample_format: if float {
+            hound::SampleFormat::Float
+        } else {
+            hound::SampleFormat::Int
+        },
     };
     let mut buf = Cursor::new(Vec::new());
     let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
@@ -51,7 +55,7 @@ fn g711_wav(tag: u16, rate: u32, data: &[u8]) -> Vec<u8> {
     v.extend_from_slice(&1u16.to_le_bytes()); // block align
     v.extend_from_slice(&8u16.to_le_bytes()); // bits
     v.extend_from_slice(&0u16.to_le_bytes()); // cbSize
-    // An unknown chunk before the data must be skipped.
+                                              // An unknown chunk before the data must be skipped.
     v.extend_from_slice(b"LIST");
     v.extend_from_slice(&3u32.to_le_bytes());
     v.extend_from_slice(b"abc\0"); // 3 bytes + pad
@@ -66,7 +70,10 @@ fn g711_wav(tag: u16, rate: u32, data: &[u8]) -> Vec<u8> {
 
 fn zero_crossing_hz(samples: &[f32], rate: u32) -> f32 {
     let mid = &samples[samples.len() / 10..samples.len() * 9 / 10];
-    let crossings = mid.windows(2).filter(|w| (w[0] < 0.0) != (w[1] < 0.0)).count();
+    let crossings = mid
+        .windows(2)
+        .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+        .count();
     crossings as f32 / 2.0 / (mid.len() as f32 / rate as f32)
 }
 
@@ -77,8 +84,15 @@ fn rms(samples: &[f32]) -> f32 {
 
 /// One second of tone must come back as one second at 16 kHz, same pitch, same level.
 fn assert_tone(label: &str, out: &[f32]) {
-    assert!(out.len().abs_diff(SAMPLE_RATE as usize) <= 2, "{label}: {} samples", out.len());
-    assert!(out.iter().all(|x| (-1.0..=1.0).contains(x)), "{label}: out of range");
+    assert!(
+        out.len().abs_diff(SAMPLE_RATE as usize) <= 2,
+        "{label}: {} samples",
+        out.len()
+    );
+    assert!(
+        out.iter().all(|x| (-1.0..=1.0).contains(x)),
+        "{label}: out of range"
+    );
     let hz = zero_crossing_hz(out, SAMPLE_RATE);
     assert!((hz - TONE_HZ).abs() < 5.0, "{label}: {hz} Hz");
     let level = rms(out);
@@ -103,7 +117,10 @@ fn decodes_every_pcm_and_float_layout() {
         (11_025, 1, 8, false),
     ];
     for (rate, channels, bits, float) in cases {
-        let label = format!("{rate} Hz {channels} ch {bits}-bit{}", if float { " float" } else { "" });
+        let label = format!(
+            "{rate} Hz {channels} ch {bits}-bit{}",
+            if float { " float" } else { "" }
+        );
         let out = decode_wav(&hound_wav(rate, channels, bits, float)).expect(&label);
         assert_tone(&label, &out);
     }
@@ -112,7 +129,12 @@ fn decodes_every_pcm_and_float_layout() {
 #[test]
 fn stereo_is_averaged() {
     // Left carries the tone, right is silent: mono is the tone at half level.
-    let spec = hound::WavSpec { channels: 2, sample_rate: 16_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut buf = Cursor::new(Vec::new());
     let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
     for x in tone(16_000, 1.0) {
@@ -127,8 +149,14 @@ fn stereo_is_averaged() {
 #[test]
 fn decodes_mu_law_and_a_law() {
     let pcm = tone(8_000, 1.0);
-    let ulaw: Vec<u8> = pcm.iter().map(|x| g711::linear_to_ulaw((x * 32767.0) as i16)).collect();
-    let alaw: Vec<u8> = pcm.iter().map(|x| g711::linear_to_alaw((x * 32767.0) as i16)).collect();
+    let ulaw: Vec<u8> = pcm
+        .iter()
+        .map(|x| g711::linear_to_ulaw((x * 32767.0) as i16))
+        .collect();
+    let alaw: Vec<u8> = pcm
+        .iter()
+        .map(|x| g711::linear_to_alaw((x * 32767.0) as i16))
+        .collect();
     assert_tone("mu-law", &decode_wav(&g711_wav(7, 8_000, &ulaw)).unwrap());
     assert_tone("A-law", &decode_wav(&g711_wav(6, 8_000, &alaw)).unwrap());
 }
@@ -167,7 +195,12 @@ fn bad_input_gives_one_clear_line() {
     no_channels[22..24].copy_from_slice(&0u16.to_le_bytes());
     let header_only = good[..44].to_vec();
     let silent = {
-        let spec = hound::WavSpec { channels: 1, sample_rate: 8_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 8_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let mut buf = Cursor::new(Vec::new());
         let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
         for _ in 0..8000 {
@@ -179,12 +212,36 @@ fn bad_input_gives_one_clear_line() {
 
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("zero bytes", vec![], "empty file"),
-        ("text", b"hello, this is not audio at all".to_vec(), "not a WAV file (no RIFF header)"),
-        ("riff avi", b"RIFF\x10\0\0\0AVI LIST".to_vec(), "not a WAV file (RIFF but not WAVE)"),
-        ("riff only", b"RIFF".to_vec(), "not a WAV file (no RIFF header)"),
-        ("no chunks", b"RIFF\x04\0\0\0WAVE".to_vec(), "corrupt WAV: no fmt chunk"),
-        ("short fmt", b"RIFF\x10\0\0\0WAVEfmt \x04\0\0\0\x01\0\x01\0".to_vec(), "corrupt WAV: fmt chunk is too short"),
-        ("truncated", good[..1000].to_vec(), "truncated WAV: data chunk says 32000 bytes but only 956 are present"),
+        (
+            "text",
+            b"hello, this is not audio at all".to_vec(),
+            "not a WAV file (no RIFF header)",
+        ),
+        (
+            "riff avi",
+            b"RIFF\x10\0\0\0AVI LIST".to_vec(),
+            "not a WAV file (RIFF but not WAVE)",
+        ),
+        (
+            "riff only",
+            b"RIFF".to_vec(),
+            "not a WAV file (no RIFF header)",
+        ),
+        (
+            "no chunks",
+            b"RIFF\x04\0\0\0WAVE".to_vec(),
+            "corrupt WAV: no fmt chunk",
+        ),
+        (
+            "short fmt",
+            b"RIFF\x10\0\0\0WAVEfmt \x04\0\0\0\x01\0\x01\0".to_vec(),
+            "corrupt WAV: fmt chunk is too short",
+        ),
+        (
+            "truncated",
+            good[..1000].to_vec(),
+            "truncated WAV: data chunk says 32000 bytes but only 956 are present",
+        ),
         ("header only", header_only, "truncated WAV"),
         ("no samples", hound_wav_empty(), "empty audio (no samples)"),
         ("adpcm", adpcm, "unsupported format: 16-bit MS ADPCM"),
@@ -200,9 +257,17 @@ fn bad_input_gives_one_clear_line() {
 }
 
 fn hound_wav_empty() -> Vec<u8> {
-    let spec = hound::WavSpec { channels: 1, sample_rate: 16_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut buf = Cursor::new(Vec::new());
-    hound::WavWriter::new(&mut buf, spec).unwrap().finalize().unwrap();
+    hound::WavWriter::new(&mut buf, spec)
+        .unwrap()
+        .finalize()
+        .unwrap();
     buf.into_inner()
 }
 
@@ -219,7 +284,10 @@ fn over_long_audio_is_refused_before_decoding() {
     big[40..44].copy_from_slice(&((n * 2) as u32).to_le_bytes());
     big.resize(44 + n * 2, 1);
     let e = format!("{:#}", decode_wav(&big).unwrap_err());
-    assert!(e.contains("audio too long (20.0 minutes; limit 10.0)"), "{e}");
+    assert!(
+        e.contains("audio too long (20.0 minutes; limit 10.0)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -228,10 +296,16 @@ fn load_wav_prefixes_the_path() {
     let p = dir.path().join("x.wav");
     std::fs::write(&p, b"not audio").unwrap();
     let e = load_wav(&p).unwrap_err().to_string();
-    assert_eq!(e, format!("{}: not a WAV file (no RIFF header)", p.display()));
+    assert_eq!(
+        e,
+        format!("{}: not a WAV file (no RIFF header)", p.display())
+    );
     let missing = dir.path().join("missing.wav");
     let e = load_wav(&missing).unwrap_err().to_string();
-    assert!(e.starts_with(&format!("{}: cannot read file", missing.display())), "{e}");
+    assert!(
+        e.starts_with(&format!("{}: cannot read file", missing.display())),
+        "{e}"
+    );
     std::fs::write(&p, hound_wav(48_000, 2, 16, false)).unwrap();
     assert_tone("file", &load_wav(&p).unwrap());
 }
@@ -274,6 +348,82 @@ fn garbage_never_panics() {
                 bytes[8..12].copy_from_slice(b"WAVE");
                 let _ = decode_wav(&bytes);
             }
+        }
+    }
+}
+
+/// Our decoder against hound's, sample for sample, on full-scale noise (extremes included).
+#[test]
+fn matches_hound_sample_for_sample() {
+    let mut seed = 0xD1B54A32D192ED03u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for (channels, bits, float) in [
+        (1u16, 8u16, false),
+        (1, 16, false),
+        (2, 16, false),
+        (1, 24, false),
+        (3, 24, false),
+        (1, 32, false),
+        (1, 32, true),
+        (2, 32, true),
+    ] {
+        let spec = hound::WavSpec {
+            channels,
+            sample_rate: 16_000,
+            bits_per_sample: bits,
+            sample_format: if float {
+                hound::SampleFormat::Float
+            } else {
+                hound::SampleFormat::Int
+            },
+        };
+        let mut buf = Cursor::new(Vec::new());
+        let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
+        let n = 4000 * channels as usize;
+        for i in 0..n {
+            if float {
+                w.write_sample((next() as u32 as f32 / u32::MAX as f32) * 2.0 - 1.0)
+                    .unwrap();
+            } else {
+                // Start with the extremes, then random values of the full width.
+                let min = -(1i64 << (bits - 1));
+                let max = (1i64 << (bits - 1)) - 1;
+                let v = match i {
+                    0 => min,
+                    1 => max,
+                    _ => min + (next() % (1u64 << bits)) as i64,
+                };
+                w.write_sample(v as i32).unwrap();
+            }
+        }
+        w.finalize().unwrap();
+        let bytes = buf.into_inner();
+
+        let mut r = hound::WavReader::new(Cursor::new(&bytes)).unwrap();
+        let interleaved: Vec<f32> = if float {
+            r.samples::<f32>().map(|s| s.unwrap()).collect()
+        } else {
+            let scale = (1u64 << (bits - 1)) as f32;
+            r.samples::<i32>()
+                .map(|s| s.unwrap() as f32 / scale)
+                .collect()
+        };
+        let want: Vec<f32> = interleaved
+            .chunks_exact(channels as usize)
+            .map(|f| f.iter().sum::<f32>() / channels as f32)
+            .collect();
+        let got = decode_wav(&bytes).unwrap();
+        assert_eq!(got.len(), want.len(), "{channels} ch {bits}-bit");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!(
+                (g - w).abs() < 1e-6,
+                "{channels} ch {bits}-bit float={float} sample {i}: {g} vs {w}"
+            );
         }
     }
 }

@@ -44,12 +44,14 @@ impl Default for EndpointConfig {
 /// One stretch of caller speech.
 ///
 /// `start_ms`/`end_ms` bound the detected speech, counted from the start of the stream;
-/// `samples` (16 kHz) also hold up to `pre_roll_ms` before and `post_roll_ms` after it.
+/// `samples` (16 kHz) also hold up to `pre_roll_ms` before and `post_roll_ms` after it;
+/// `first_sample` is where `samples[0]` sits in the stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Utterance {
     pub samples: Vec<f32>,
     pub start_ms: u64,
     pub end_ms: u64,
+    pub first_sample: u64,
 }
 
 impl Utterance {
@@ -237,14 +239,30 @@ impl Endpointer {
     fn close(&mut self, forced: bool) -> Option<Utterance> {
         let mut cur = self.current.take()?;
         self.recent.clear();
-        let end = if forced { self.pos } else { cur.last_speech_end.min(self.pos) };
-        let cut = if forced { self.pos } else { (end + ms_to_samples(self.cfg.post_roll_ms)).min(self.pos) };
+        // A forced cut lands exactly on the length limit; the overshoot (under one frame)
+        // is still in `history` and starts the next utterance.
+        let limit = cur.first_sample + ms_to_samples(self.cfg.max_utterance_ms).max(1);
+        let end = if forced {
+            limit.min(self.pos)
+        } else {
+            cur.last_speech_end.min(self.pos)
+        };
+        let cut = if forced {
+            end
+        } else {
+            (end + ms_to_samples(self.cfg.post_roll_ms)).min(self.pos)
+        };
         self.floor = cut;
         if cur.speech_frames * FRAME_MS < self.cfg.min_speech_ms as u64 {
             return None;
         }
         cur.samples.truncate((cut - cur.first_sample) as usize);
-        Some(Utterance { samples: cur.samples, start_ms: samples_to_ms(cur.onset), end_ms: samples_to_ms(end) })
+        Some(Utterance {
+            samples: cur.samples,
+            start_ms: samples_to_ms(cur.onset),
+            end_ms: samples_to_ms(end),
+            first_sample: cur.first_sample,
+        })
     }
 }
 
@@ -259,4 +277,20 @@ pub fn split_utterances(samples: &[f32], cfg: &EndpointConfig) -> Vec<Utterance>
 /// Whether 16 kHz `samples` contain any speech (the gate in front of whisper).
 pub fn has_speech(samples: &[f32]) -> bool {
     !split_utterances(samples, &EndpointConfig::default()).is_empty()
+}
+
+/// The part of a whole recording from its first to its last utterance (with pre/post-roll),
+/// pauses in between kept; `None` if it holds no speech. For one-turn files sent to ASR,
+/// where splitting at a mid-sentence pause would lose context.
+pub fn trim_to_speech(samples: &[f32], cfg: &EndpointConfig) -> Option<Utterance> {
+    let utts = split_utterances(samples, cfg);
+    let (first, last) = (utts.first()?, utts.last()?);
+    let from = first.first_sample as usize;
+    let to = (last.first_sample as usize + last.samples.len()).min(samples.len());
+    Some(Utterance {
+        samples: samples[from..to].to_vec(),
+        start_ms: first.start_ms,
+        end_ms: last.end_ms,
+        first_sample: first.first_sample,
+    })
 }

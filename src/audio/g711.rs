@@ -116,8 +116,14 @@ mod tests {
     #[test]
     fn matches_reference_decoder_across_the_range() {
         // Every 17th byte, as decoded by Python's audioop (ulaw2lin/alaw2lin).
-        let ulaw = [-32124, -15484, -7420, -3516, -1628, -716, -276, -64, 23932, 11388, 5372, 2492, 1116, 460, 148, 0];
-        let alaw = [-5504, -2624, -24064, -11520, -280, -8, -1248, -592, 7552, 3648, 32256, 15616, 408, 136, 1760, 848];
+        let ulaw = [
+            -32124, -15484, -7420, -3516, -1628, -716, -276, -64, 23932, 11388, 5372, 2492, 1116,
+            460, 148, 0,
+        ];
+        let alaw = [
+            -5504, -2624, -24064, -11520, -280, -8, -1248, -592, 7552, 3648, 32256, 15616, 408,
+            136, 1760, 848,
+        ];
         for (i, (&u, &a)) in ulaw.iter().zip(&alaw).enumerate() {
             let byte = (i * 17) as u8;
             assert_eq!(ulaw_to_linear(byte), u, "mu-law {byte:#04x}");
@@ -141,7 +147,10 @@ mod tests {
         for s in (-32768i32..=32767).step_by(97) {
             let s = s as i16;
             for (enc, dec) in [
-                (linear_to_ulaw as fn(i16) -> u8, ulaw_to_linear as fn(u8) -> i16),
+                (
+                    linear_to_ulaw as fn(i16) -> u8,
+                    ulaw_to_linear as fn(u8) -> i16,
+                ),
                 (linear_to_alaw, alaw_to_linear),
             ] {
                 let back = dec(enc(s)) as i32;

@@ -50,7 +50,10 @@ mod tests {
     /// Frequency estimate from zero crossings over the middle of the signal (skips edges).
     pub(crate) fn zero_crossing_hz(samples: &[f32], rate: u32) -> f32 {
         let mid = &samples[samples.len() / 10..samples.len() * 9 / 10];
-        let crossings = mid.windows(2).filter(|w| (w[0] < 0.0) != (w[1] < 0.0)).count();
+        let crossings = mid
+            .windows(2)
+            .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
+            .count();
         crossings as f32 / 2.0 / (mid.len() as f32 / rate as f32)
     }
 
@@ -71,19 +74,32 @@ mod tests {
             let input = sine(tone, from, 1.0);
             let out = resample(&input, from, to).unwrap();
             let expected = (input.len() as u64 * to as u64).div_ceil(from as u64) as usize;
-            assert!(out.len().abs_diff(expected) <= 1, "{from}->{to}: {} vs {expected}", out.len());
+            assert!(
+                out.len().abs_diff(expected) <= 1,
+                "{from}->{to}: {} vs {expected}",
+                out.len()
+            );
             let hz = zero_crossing_hz(&out, to);
-            assert!((hz - tone).abs() < tone * 0.02, "{from}->{to}: tone {tone} came out {hz}");
+            assert!(
+                (hz - tone).abs() < tone * 0.02,
+                "{from}->{to}: tone {tone} came out {hz}"
+            );
             // RMS rather than peak: a tone near the new Nyquist may never be sampled at its crest.
             let mid = &out[out.len() / 10..out.len() * 9 / 10];
             let rms = (mid.iter().map(|x| x * x).sum::<f32>() / mid.len() as f32).sqrt();
-            assert!((rms - 0.5 / 2f32.sqrt()).abs() < 0.02, "{from}->{to}: rms {rms}");
+            assert!(
+                (rms - 0.5 / 2f32.sqrt()).abs() < 0.02,
+                "{from}->{to}: rms {rms}"
+            );
         }
     }
 
     #[test]
     fn same_rate_and_empty_pass_through() {
-        assert_eq!(resample(&[0.1, 0.2], 16_000, 16_000).unwrap(), vec![0.1, 0.2]);
+        assert_eq!(
+            resample(&[0.1, 0.2], 16_000, 16_000).unwrap(),
+            vec![0.1, 0.2]
+        );
         assert!(resample(&[], 8_000, 16_000).unwrap().is_empty());
     }
 

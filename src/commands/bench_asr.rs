@@ -79,6 +79,17 @@ fn edit_distance(a: &[String], b: &[String]) -> usize {
     prev[b.len()]
 }
 
+/// CPU seconds this process has used (Linux /proc; 0 elsewhere). Unlike wall time it
+/// does not grow when other processes compete for the cores.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // After the parenthesised command name come state, ppid, …; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let field = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (field(11) + field(12)) / 100.0
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -110,20 +121,24 @@ pub fn run(a: Args) -> Result<()> {
     if let Some(t) = a.threads {
         opts.threads = t.max(1);
     }
+    let rec_threads = opts.threads;
     let rec = Recognizer::load_with(&path, opts)?;
     let load_s = t0.elapsed().as_secs_f64();
 
     let mut lat = Vec::new();
+    let mut cpu = Vec::new();
+    let (mut max_nosp, mut dropped) = (0f32, 0usize);
     let (mut audio_s, mut busy_s) = (0.0, 0.0);
     // (errors, reference length) per language
     let mut err: std::collections::BTreeMap<String, (usize, usize, usize)> = Default::default();
     for e in &entries {
         let samples = crate::audio::load_wav(&root.join(&e.file)).with_context(|| format!("cannot load {}", e.file))?;
         let lang = if a.auto { "auto" } else { e.lang.as_str() };
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_seconds());
         let tr = rec.transcribe(&samples, lang, None)?;
         let dt = t.elapsed().as_secs_f64();
         lat.push(dt);
+        cpu.push(cpu_seconds() - c);
         audio_s += samples.len() as f64 / crate::audio::SAMPLE_RATE as f64;
         busy_s += dt;
         let (r, h) = (units(&e.text, &e.lang), units(&tr.text, &e.lang));
@@ -132,11 +147,14 @@ pub fn run(a: Args) -> Result<()> {
         s.0 += d;
         s.1 += r.len();
         s.2 += usize::from(d == 0);
+        max_nosp = max_nosp.max(tr.no_speech_prob);
+        dropped += usize::from(tr.text.is_empty());
         if a.show {
-            println!("{:.0} ms  {}  [{}]\n   ref: {}\n   got: {}", dt * 1000.0, e.file, d, e.text, tr.text);
+            println!("{:.0} ms  {}  [{}] no_speech {:.3} logprob {:.2}\n   ref: {}\n   got: {}", dt * 1000.0, e.file, d, tr.no_speech_prob, tr.avg_logprob, e.text, tr.text);
         }
     }
     lat.sort_by(|x, y| x.total_cmp(y));
+    cpu.sort_by(|x, y| x.total_cmp(y));
     println!("model {}  load {:.2} s  files {}  audio {:.1} s", path.display(), load_s, entries.len(), audio_s);
     println!(
         "latency p50 {:.0} ms  p95 {:.0} ms  max {:.0} ms  RTF {:.3}",
@@ -145,6 +163,14 @@ pub fn run(a: Args) -> Result<()> {
         lat.last().copied().unwrap_or(0.0) * 1000.0,
         if audio_s > 0.0 { busy_s / audio_s } else { 0.0 }
     );
+    println!(
+        "cpu per utterance p50 {:.0} ms  p95 {:.0} ms  (threads {}, load average {})",
+        percentile(&cpu, 0.5) * 1000.0,
+        percentile(&cpu, 0.95) * 1000.0,
+        rec_threads,
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().next().unwrap_or("?")
+    );
+    println!("empty transcripts {dropped}  highest P(no speech) {max_nosp:.3}");
     for (lang, (e, n, exact)) in &err {
         let unit = if lang == "ja" { "CER" } else { "WER" };
         let files = entries.iter().filter(|x| &x.lang == lang).count();

@@ -1,42 +1,30 @@
 //! `yoyaku chat`: the dialogue over typed turns, for staff trying the agent
 //! without a microphone. One line typed is one caller turn.
 
-use super::common::{load_profile, now_or};
+use super::common::{now_or, CallArgs};
 use crate::session::Session;
 use crate::store::Store;
 use anyhow::Result;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Business profile (default: samples/restaurant.toml).
-    #[arg(long)]
-    profile: Option<PathBuf>,
-    /// Language of the call (default: the profile's).
-    #[arg(long)]
-    lang: Option<String>,
-    /// Local time at the business (default: the current time).
-    #[arg(long)]
-    now: Option<String>,
-    /// The caller's number, as a phone line would report it.
-    #[arg(long)]
-    caller_id: Option<String>,
+    #[command(flatten)]
+    call: CallArgs,
     /// Reservation book (default: the documented default path; see README).
     #[arg(long)]
     store: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let profile = Arc::new(load_profile(a.profile.as_deref())?);
-    let lang = a.lang.clone().unwrap_or_else(|| profile.language.clone());
-    let fixed_now = a.now.clone();
+    let (profile, lang) = a.call.profile_and_lang()?;
+    let fixed_now = a.call.now.clone();
     let now = || now_or(fixed_now.as_deref(), &profile);
     let path = a.store.clone().unwrap_or_else(Store::default_path);
     let mut store = Store::open(&path)?;
     eprintln!("(book: {}; type the caller's words, an empty line or Ctrl-D hangs up)", path.display());
-    let (mut session, greeting) = Session::start(profile.clone(), &lang, a.caller_id.clone(), None, &store, now()?)?;
+    let (mut session, greeting) = Session::start(profile.clone(), &lang, a.call.caller_id.clone(), None, &store, now()?)?;
     println!("agent> {greeting}");
     let stdin = std::io::stdin();
     loop {

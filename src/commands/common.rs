@@ -4,6 +4,34 @@ use crate::profile::Profile;
 use anyhow::{Context, Result};
 use chrono::NaiveDateTime;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Which business takes the call, in what language, when, and from which number:
+/// the arguments of every command that runs a call from text.
+#[derive(clap::Args)]
+pub struct CallArgs {
+    /// Business profile (default: samples/restaurant.toml).
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Language of the call (default: the profile's).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Local time at the business when the call starts, e.g. 2026-11-27T10:00 (default: now).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// The caller's number, as the phone line reports it.
+    #[arg(long)]
+    pub caller_id: Option<String>,
+}
+
+impl CallArgs {
+    /// The profile and the call's language.
+    pub fn profile_and_lang(&self) -> Result<(Arc<Profile>, String)> {
+        let profile = Arc::new(load_profile(self.profile.as_deref())?);
+        let lang = self.lang.clone().unwrap_or_else(|| profile.language.clone());
+        Ok((profile, lang))
+    }
+}
 
 /// `--now` is local time at the business: 2026-11-27T10:00 (seconds optional).
 pub fn parse_now(s: &str) -> Result<NaiveDateTime> {

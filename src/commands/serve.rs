@@ -34,8 +34,8 @@ pub struct Args {
     /// Whisper model file (or YOYAKU_MODEL; default: the installed base model).
     #[arg(long, env = "YOYAKU_MODEL")]
     pub model: Option<PathBuf>,
-    /// Transcriptions run at once (default 1: whisper already uses every core,
-    /// so more only makes each one slower).
+    /// Transcriptions run at once (default: one per core; each decodes on one
+    /// thread, see YOYAKU_ASR_THREADS).
     #[arg(long)]
     pub asr_parallel: Option<usize>,
     /// Seconds of silence before the agent asks again.
@@ -84,6 +84,7 @@ pub fn run(a: Args) -> Result<()> {
             t
         }
     };
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let mut tuning = CallTuning::default();
     tuning.silence.reprompt_after = std::time::Duration::from_secs_f32(a.reprompt_secs.max(1.0));
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -98,7 +99,7 @@ pub fn run(a: Args) -> Result<()> {
             audiosocket: a.audiosocket,
             http: a.http,
             tuning,
-            asr_parallel: a.asr_parallel.unwrap_or(1),
+            asr_parallel: a.asr_parallel.unwrap_or(cores),
         })
         .await?;
         if let Some(p) = &a.ports_file {

@@ -1,49 +1,41 @@
 //! `yoyaku simulate`: runs a whole call from scripted caller turns and prints
 //! the dialogue, the outcome and the stored reservation as one JSON object.
 
-use super::common::{load_profile, now_or};
+use super::common::{now_or, CallArgs};
+use crate::asr::Recognizer;
 use crate::session::{Line, Session};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use serde_json::json;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Business profile (default: samples/restaurant.toml).
-    #[arg(long)]
-    profile: Option<PathBuf>,
-    /// Language of the call (default: the profile's).
-    #[arg(long)]
-    lang: Option<String>,
-    /// Local time at the business when the call starts, e.g. 2026-11-27T10:00.
-    #[arg(long)]
-    now: Option<String>,
-    /// The caller's number, as the phone line reports it.
-    #[arg(long)]
-    caller_id: Option<String>,
+    #[command(flatten)]
+    call: CallArgs,
     /// Reservation book (SQLite file); without it the call uses a fresh, empty book.
     #[arg(long)]
     store: Option<PathBuf>,
+    /// Speech model for .wav turns (default: $YOYAKU_MODEL, else the installed base model,
+    /// installed on first use).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Write each agent line as a WAV file here (00-agent.wav is the greeting).
+    #[arg(long)]
+    speak_dir: Option<PathBuf>,
     /// The caller's turns, in order: texts, or paths of .wav files.
     turns: Vec<String>,
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let profile = Arc::new(load_profile(a.profile.as_deref())?);
-    let lang = a.lang.clone().unwrap_or_else(|| profile.language.clone());
-    let now = now_or(a.now.as_deref(), &profile)?;
+    let (profile, lang) = a.call.profile_and_lang()?;
+    let now = now_or(a.call.now.as_deref(), &profile)?;
     let mut store = match &a.store {
         Some(p) => Store::open(p)?,
         None => Store::open_in_memory()?,
     };
-    let texts = a
-        .turns
-        .iter()
-        .map(|t| turn_text(t, &lang))
-        .collect::<Result<Vec<_>>>()?;
-    let (mut session, _) = Session::start(profile, &lang, a.caller_id.clone(), None, &store, now)?;
+    let texts = transcribe_turns(&a.turns, &lang, a.model.as_deref())?;
+    let (mut session, _) = Session::start(profile, &lang, a.call.caller_id.clone(), None, &store, now)?;
     for text in &texts {
         let turn = session.turn(text, now, &mut store)?;
         if turn.ended {
@@ -62,14 +54,47 @@ pub fn run(a: Args) -> Result<()> {
         "reservation": reservation,
     });
     println!("{}", serde_json::to_string(&out)?);
+    if let Some(dir) = &a.speak_dir {
+        let agent: Vec<&str> = std::iter::once(session.greeting.as_str())
+            .chain(session.transcript.iter().map(|l| l.agent.as_str()))
+            .collect();
+        speak(dir, &lang, &agent)?;
+    }
     Ok(())
 }
 
-/// A turn is text, or a recording of it.
-fn turn_text(turn: &str, _lang: &str) -> Result<String> {
-    if turn.to_ascii_lowercase().ends_with(".wav") {
-        return Err(anyhow::anyhow!("{turn}: speech input is not available in this build"))
-            .context("transcribing a .wav turn");
+/// Texts stay as they are; .wav turns are transcribed with one model loaded once.
+fn transcribe_turns(turns: &[String], lang: &str, model: Option<&Path>) -> Result<Vec<String>> {
+    let mut recognizer: Option<Recognizer> = None;
+    let mut out = Vec::with_capacity(turns.len());
+    for turn in turns {
+        if !turn.to_ascii_lowercase().ends_with(".wav") {
+            out.push(turn.clone());
+            continue;
+        }
+        let samples = crate::audio::load_wav(Path::new(turn)).with_context(|| format!("turn {turn}"))?;
+        if !crate::audio::has_speech(&samples) {
+            out.push(String::new()); // silence: the agent hears nothing and asks again
+            continue;
+        }
+        if recognizer.is_none() {
+            recognizer = Some(Recognizer::load(&crate::model::resolve_model(model)?)?);
+        }
+        let rec = recognizer.as_ref().expect("loaded above");
+        let text = rec.transcribe(&samples, lang, None).with_context(|| format!("turn {turn}"))?.text;
+        out.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
-    Ok(turn.to_string())
+    Ok(out)
 }
+
+/// Every agent line as a WAV, read-backs included, for developers to listen to.
+fn speak(dir: &Path, lang: &str, lines: &[&str]) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tts = crate::tts::for_lang(lang)?;
+    for (i, line) in lines.iter().enumerate() {
+        let audio = tts.speak(line).with_context(|| format!("speaking agent line {i}"))?;
+        crate::tts::write_wav(&dir.join(format!("{i:02}-agent.wav")), &audio)?;
+    }
+    Ok(())
+}
+

@@ -244,17 +244,19 @@ impl Call {
     // ------------------------------------------------------------ phases
 
     fn collect(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
-        let gave = self.apply(s);
         let mut lead = Vec::new();
+        // A question's date (「明日は営業していますか」) is about the answer, not a booking.
+        if s.intent.as_deref() == Some("inquiry") {
+            lead.push(self.answer(text, s));
+            if self.asked.is_none() && self.draft == self.fresh_draft() {
+                lead.push(self.say().line("anything_else", &[]));
+                return self.reply(self.say().join(&lead));
+            }
+            return self.proceed(now, book, lead);
+        }
+        let gave = self.apply(s);
         if gave.is_empty() {
             match s.intent.as_deref() {
-                Some("inquiry") => {
-                    lead.push(self.answer(text, s));
-                    if self.asked.is_none() && self.draft == self.fresh_draft() {
-                        lead.push(self.say().line("anything_else", &[]));
-                        return self.reply(lead.concat());
-                    }
-                }
                 Some("yes") if !self.offers.is_empty() => {
                     let at = self.offers[0];
                     self.draft.date = Some(at.date());
@@ -311,7 +313,7 @@ impl Call {
             Some("inquiry") => {
                 let answer = self.answer(text, s);
                 let rb = self.readback();
-                self.reply(format!("{answer}{rb}"))
+                self.reply(self.say().join(&[answer, rb]))
             }
             _ => self.retry_readback(now, book),
         }
@@ -323,7 +325,7 @@ impl Call {
         }
         let sorry = self.say().line("not_understood", &[]);
         let rb = self.readback();
-        self.reply(format!("{sorry}{rb}"))
+        self.reply(self.say().join(&[sorry, rb]))
     }
 
     /// Change or cancel: find the caller's reservation by phone number.
@@ -346,11 +348,10 @@ impl Call {
                 return self.transfer("transfer_after_retries");
             }
             self.asked = Some("phone");
-            let text = format!(
-                "{}{}",
+            let text = self.say().join(&[
                 self.say().line("no_reservation", &[]),
-                self.say().line("ask_phone_for_lookup", &[])
-            );
+                self.say().line("ask_phone_for_lookup", &[]),
+            ]);
             return self.reply(text);
         }
         let by_date: Vec<&Reservation> =
@@ -428,12 +429,12 @@ impl Call {
             }
             self.asked = Some(slot);
             lead.push(self.say().line(&format!("ask_{slot}"), &[]));
-            return self.reply(lead.concat());
+            return self.reply(self.say().join(&lead));
         }
         self.asked = None;
         self.phase = Phase::Confirm;
         lead.push(self.readback());
-        self.reply(lead.concat())
+        self.reply(self.say().join(&lead))
     }
 
     /// Says why `at` cannot be booked and offers the nearest free starts.
@@ -466,7 +467,7 @@ impl Call {
             let options: Vec<String> = self.offers.iter().map(|o| self.say().when(*o)).collect();
             lead.push(self.say().line("offer", &[("options", self.say().list(&options))]));
         }
-        self.reply(lead.concat())
+        self.reply(self.say().join(&lead))
     }
 
     fn commit(&mut self) -> Reply {

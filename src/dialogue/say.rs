@@ -20,7 +20,13 @@ impl<'a> Say<'a> {
         let Some(t) = self.p.say.get(key) else {
             return format!("[{key}]");
         };
-        fill(t, vars)
+        // "… 7 p.m.." when a time ends a sentence.
+        fill(t, vars).replace("..", ".")
+    }
+
+    /// Sentences of one reply, joined as the language writes them.
+    pub fn join(&self, parts: &[String]) -> String {
+        parts.join(&self.p.format.sentence_separator)
     }
 
     pub fn date(&self, d: NaiveDate) -> String {

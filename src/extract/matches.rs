@@ -7,6 +7,8 @@ use crate::grammar::{Capture, Grammar, Slot};
 #[derive(Debug, Clone)]
 pub struct Match {
     pub slot: Option<Slot>,
+    /// Counts only if the utterance has no intent (see `alone` in grammars/README.md).
+    pub alone: bool,
     pub start: usize,
     pub end: usize,
     pub caps: Vec<Capture>,
@@ -41,7 +43,7 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
             for (k, v) in &rule.set {
                 caps.push(Capture { name: k.clone(), value: v.clone() });
             }
-            all.push(Match { slot: Some(rule.slot), start: whole.start(), end: whole.end(), caps });
+            all.push(Match { slot: Some(rule.slot), alone: rule.alone, start: whole.start(), end: whole.end(), caps });
         }
     }
     for m in g.phone.run.find_iter(text) {
@@ -53,7 +55,7 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
             .collect();
         if (g.phone.min_digits..=g.phone.max_digits).contains(&digits.chars().count()) {
             let caps = vec![Capture { name: "phone".into(), value: digits }];
-            all.push(Match { slot: None, start: m.start(), end: m.end(), caps });
+            all.push(Match { slot: None, alone: false, start: m.start(), end: m.end(), caps });
         }
     }
     keep_longest(all)
@@ -80,9 +82,16 @@ fn decode(g: &Grammar, group: &str, text: &str) -> Option<Capture> {
     Some(Capture { name: name.to_string(), value })
 }
 
-/// Longest first; a match that overlaps one already kept is dropped.
+/// Longest first; a match that overlaps one already kept is dropped. Names go
+/// last: they are the catch-all (「一人です」 is a party size, not a name).
 fn keep_longest(mut all: Vec<Match>) -> Vec<Match> {
-    all.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+    let is_name = |m: &Match| m.slot == Some(Slot::Name);
+    all.sort_by(|a, b| {
+        is_name(a)
+            .cmp(&is_name(b))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
     let mut kept: Vec<Match> = Vec::new();
     for m in all {
         if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {

@@ -88,7 +88,13 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
             slots.party_size = Some(n);
         }
     }
-    for m in found.iter().filter(|m| m.slot == Some(Slot::Name)) {
+    // Intent phrases are looked for outside the names ("Kevin Park" asks nothing about parking).
+    let mut unnamed = norm.clone();
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !m.alone) {
+        unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
+    }
+    let said_intent = intent(g, &unnamed);
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !(m.alone && said_intent.is_some())) {
         if let Some(n) = resolve::name(g, &m.caps) {
             slots.name = Some(n);
         }
@@ -96,7 +102,7 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     for m in found.iter().filter(|m| m.slot.is_none()) {
         slots.phone = m.caps.first().map(|c| c.value.clone());
     }
-    slots.intent = intent(g, &norm).or_else(|| slots.has_details().then(|| "book".to_string()));
+    slots.intent = said_intent.or_else(|| slots.has_details().then(|| "book".to_string()));
     slots
 }
 

@@ -23,21 +23,11 @@ pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
     if let Some(days) = num(caps, "days") {
         return today.checked_add_signed(Duration::days(days));
     }
-    if let Some(wd) = get(caps, "weekday").and_then(parse_weekday) {
-        let target = wd.num_days_from_monday() as i64;
-        let now = today.weekday().num_days_from_monday() as i64;
-        return match num(caps, "week") {
-            None => {
-                let ahead = (target - now).rem_euclid(7);
-                Some(today + Duration::days(if ahead == 0 { 7 } else { ahead }))
-            }
-            Some(week) => {
-                let d = today + Duration::days(week * 7 + target - now);
-                (d >= today).then_some(d)
-            }
-        };
-    }
-    let day = u32::try_from(num(caps, "day")?).ok()?;
+    // A calendar date wins over the weekday said with it (「12月4日金曜日」).
+    let Some(day) = num(caps, "day") else {
+        return weekday(caps, today);
+    };
+    let day = u32::try_from(day).ok()?;
     match (num(caps, "month"), num(caps, "year")) {
         (Some(m), Some(y)) => NaiveDate::from_ymd_opt(y as i32, m as u32, day),
         (Some(m), None) => {
@@ -56,6 +46,24 @@ pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
                 (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
             }
             None
+        }
+    }
+}
+
+fn weekday(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
+    let wd = get(caps, "weekday").and_then(parse_weekday)?;
+    let target = wd.num_days_from_monday() as i64;
+    let now = today.weekday().num_days_from_monday() as i64;
+    match num(caps, "week") {
+        // A bare weekday: the first one strictly after today.
+        None => {
+            let ahead = (target - now).rem_euclid(7);
+            Some(today + Duration::days(if ahead == 0 { 7 } else { ahead }))
+        }
+        // This / next / after-next week (Monday–Sunday); this week's may have passed.
+        Some(week) => {
+            let d = today + Duration::days(week * 7 + target - now);
+            (d >= today).then_some(d)
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct Rule {
     pub set: BTreeMap<String, String>,
     pub not_before: Option<Regex>,
     pub not_after: Option<Regex>,
+    pub alone: bool,
 }
 
 /// A capture's value, decoded from the text it matched.
@@ -221,6 +222,7 @@ impl Compiler {
             set: r.set.clone(),
             not_before: anchored(&r.not_before, true)?,
             not_after: anchored(&r.not_after, false)?,
+            alone: r.alone,
         })
     }
 

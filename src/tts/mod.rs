@@ -12,6 +12,7 @@ mod openjtalk;
 mod program;
 mod resample;
 mod split;
+mod trim;
 mod wav;
 
 use anyhow::{bail, Result};
@@ -21,8 +22,14 @@ pub use espeak::Espeak;
 pub use normalize::normalize;
 pub use openjtalk::OpenJtalk;
 pub use resample::{resample_i16, to_8k_i16};
-pub use split::split_sentences;
+pub use split::{split_phrases, split_sentences};
+pub use trim::trim_silence;
 pub use wav::{read_wav, write_wav};
+
+/// Silence kept before and after each engine output (ms): enough not to clip a soft
+/// onset, short enough that joined phrases sound like one reply.
+pub const LEAD_MS: u32 = 50;
+pub const TAIL_MS: u32 = 200;
 
 /// The install script named in every "engine missing" error.
 pub const INSTALL_HINT: &str = "scripts/install-tts.sh";
@@ -79,21 +86,20 @@ pub fn for_lang(lang: &str) -> Result<Box<dyn Tts>> {
 }
 
 /// Speaks `text` one sentence at a time, lazily: the caller can play the first sentence
-/// before the next one is made. Yields nothing for text with no sentence in it.
+/// before the next one is made. Long Japanese sentences are also cut after '、'
+/// (`split_phrases`). Yields nothing for text with nothing to read.
 pub fn speak_sentences<'a>(
     tts: &'a dyn Tts,
     text: &str,
 ) -> impl Iterator<Item = Result<Audio>> + 'a {
-    split_sentences(text)
-        .into_iter()
-        .map(move |s| tts.speak(&s))
+    split_phrases(text).into_iter().map(move |s| tts.speak(&s))
 }
 
 /// Like `speak_sentences`, but synthesises on a background thread, up to `ahead`
 /// sentences ahead of the reader, so synthesis of sentence n+1 overlaps playback of n.
 /// Dropping the receiver stops the thread after its current sentence.
 pub fn speak_ahead(tts: Arc<dyn Tts>, text: &str, ahead: usize) -> mpsc::Receiver<Result<Audio>> {
-    let sentences = split_sentences(text);
+    let sentences = split_phrases(text);
     let (tx, rx) = mpsc::sync_channel(ahead.max(1));
     std::thread::spawn(move || {
         for s in sentences {

@@ -83,8 +83,8 @@ pub fn short(text: &str) -> String {
     s
 }
 
-/// Rejects engine output that holds no speech: an engine that "succeeds" on text it
-/// cannot read may write an empty or silent file.
+/// Rejects engine output that holds no speech (an engine that "succeeds" on text it
+/// cannot read may write an empty or silent file) and trims the silence around it.
 pub fn checked(audio: super::Audio, text: &str) -> Result<super::Audio> {
     // About -50 dBFS: quieter than any speech the engines make, louder than dither.
     const SILENT_PEAK: i32 = 100;
@@ -100,5 +100,5 @@ pub fn checked(audio: super::Audio, text: &str) -> Result<super::Audio> {
             short(text)
         );
     }
-    Ok(audio)
+    Ok(super::trim_silence(audio, super::LEAD_MS, super::TAIL_MS))
 }

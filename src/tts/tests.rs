@@ -119,7 +119,8 @@ fn sentences_stream_one_by_one() {
     let parts: Vec<Audio> = speak_sentences(tts.as_ref(), JA_LINE)
         .collect::<Result<_>>()
         .unwrap();
-    assert_eq!(parts.len(), 2);
+    // "11月28日19時に4名様、" | "田中様のお名前でお取りしました。" | "お電話番号は…ですね。"
+    assert_eq!(parts.len(), 3);
     let ahead: Vec<Audio> = speak_ahead(tts.clone(), JA_LINE, 1)
         .into_iter()
         .collect::<Result<_>>()

@@ -1,0 +1,252 @@
+//! Dialogue tests: every path of a call, run through `Session` on an in-memory book.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use std::sync::Arc;
+use yoyaku::dialogue::Outcome;
+use yoyaku::profile::Profile;
+use yoyaku::session::Session;
+use yoyaku::store::{Capacity, NewReservation, Status, Store};
+
+fn profile(name: &str) -> Arc<Profile> {
+    let p = format!("{}/samples/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    Arc::new(Profile::load(std::path::Path::new(&p)).unwrap())
+}
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+}
+
+/// A call in progress: the profile, the book, the clock and what the agent said.
+struct Call {
+    session: Session,
+    store: Store,
+    now: NaiveDateTime,
+    greeting: String,
+    said: Vec<String>,
+}
+
+impl Call {
+    fn start(profile_name: &str, lang: &str, now: &str, caller_id: Option<&str>, store: Store) -> Call {
+        let now = at(now);
+        let (session, greeting) =
+            Session::start(profile(profile_name), lang, caller_id.map(String::from), None, &store, now).unwrap();
+        Call { session, store, now, greeting, said: Vec::new() }
+    }
+
+    fn new(profile_name: &str, lang: &str, now: &str) -> Call {
+        Call::start(profile_name, lang, now, None, Store::open_in_memory().unwrap())
+    }
+
+    /// The caller says `text`; returns the agent's answer.
+    fn say(&mut self, text: &str) -> String {
+        let turn = self.session.turn(text, self.now, &mut self.store).unwrap();
+        self.said.push(turn.reply.clone());
+        turn.reply
+    }
+}
+
+fn book(store: &mut Store, date: &str, time: &str, phone: &str, name: &str, units: u32) {
+    let r = NewReservation {
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        time: NaiveTime::parse_from_str(time, "%H:%M").unwrap(),
+        party_size: 2,
+        name: name.into(),
+        phone: phone.into(),
+        call_id: None,
+    };
+    store.book(&r, Capacity { units, hold_minutes: 90 }).unwrap().unwrap();
+}
+
+#[test]
+fn asks_for_missing_slots_one_at_a_time_in_the_profiles_language() {
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    assert!(c.greeting.contains("さくら食堂"));
+    assert!(c.say("予約をお願いします").contains("日にち"));
+    assert!(c.say("明日です").contains("お時間"));
+    assert!(c.say("夜7時で").contains("何名"));
+    assert!(c.say("4名です").contains("お名前"));
+    assert!(c.say("田中です").contains("お電話番号"));
+    let readback = c.say("090-1234-5678です");
+    // the whole reservation: date with weekday, time, party, name, phone digit by digit
+    for part in ["11月28日土曜日", "午後7時", "4名様", "田中様", "ゼロキューゼロ、イチニーサンヨン、ゴーロクナナハチ"] {
+        assert!(readback.contains(part), "{part} missing from {readback}");
+    }
+    assert!(c.store.all().unwrap().is_empty(), "nothing is booked before the yes");
+    c.say("はい、お願いします");
+    assert_eq!(c.session.outcome(), Outcome::Booked);
+    let all = c.store.all().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].time.to_string().as_str(), all[0].party_size, all[0].phone.as_str()), ("19:00:00", 4, "09012345678"));
+}
+
+#[test]
+fn accepts_several_slots_at_once() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    let r = c.say("A table for two next Friday at 8pm, I'm Anna Lee, 080 1111 2222");
+    assert!(r.contains("Friday, December 4") && r.contains("8 p.m.") && r.contains("Anna Lee"), "{r}");
+    c.say("yes");
+    assert_eq!(c.session.outcome(), Outcome::Booked);
+}
+
+#[test]
+fn refuses_the_past_with_alternatives() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T15:00");
+    let r = c.say("Table for two today at noon");
+    assert!(r.contains("already passed") && r.contains("We could do"), "{r}");
+    assert!(c.store.all().unwrap().is_empty());
+}
+
+#[test]
+fn refuses_a_closed_day_and_offers_the_nearest_open_days() {
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    let r = c.say("来週の水曜日の夜7時に2名で");
+    assert!(r.contains("休業日") && r.contains("12月3日木曜日"), "{r}");
+}
+
+#[test]
+fn refuses_out_of_hours_and_after_last_seating() {
+    let mut c = Call::new("clinic", "en", "2026-11-27T10:00");
+    let r = c.say("An appointment on Monday at 12:30 pm");
+    assert!(r.contains("outside our opening hours"), "{r}");
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    let r = c.say("Table for two tomorrow at 9:30 pm");
+    assert!(r.contains("after our last booking time") && r.contains("9 p.m."), "{r}");
+}
+
+#[test]
+fn refuses_a_full_slot_and_offers_free_ones() {
+    let mut store = Store::open_in_memory().unwrap();
+    for i in 0..10 {
+        book(&mut store, "2026-11-28", "19:00", &format!("0900000000{i}"), "X", 10);
+    }
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", None, store);
+    let r = c.say("Table for two tomorrow at 7pm, I'm Kim, 09011112222");
+    assert!(r.contains("fully booked"), "{r}");
+    assert!(!r.contains("7 p.m. or") && r.contains("We could do"), "{r}");
+    // taking the first offer books it
+    c.say("yes");
+    let r = c.say("yes");
+    assert!(r.contains("booked"), "{r}");
+    assert_eq!(c.store.all().unwrap().len(), 11);
+}
+
+#[test]
+fn a_party_over_the_limit_goes_to_staff() {
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    c.say("明日の夜6時に12名で予約したいです");
+    assert_eq!(c.session.outcome(), Outcome::Transferred);
+}
+
+#[test]
+fn corrections_after_the_read_back_are_read_back_again() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("Table for two tomorrow at 7pm, the name is Ito, my number is 09012345678");
+    let r = c.say("No, 8pm");
+    assert!(r.contains("8 p.m.") && r.contains("Is that correct?"), "{r}");
+    let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    j.say("明日の夜7時に2名で、伊藤です。電話番号は09012345678です。");
+    let r = j.say("いえ、8時です");
+    assert!(r.contains("午後8時") && r.contains("よろしいでしょうか"), "{r}");
+    j.say("はい");
+    assert_eq!(j.store.all().unwrap()[0].time.to_string(), "20:00:00");
+}
+
+#[test]
+fn a_bare_no_asks_what_to_fix() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("Table for two tomorrow at 7pm, the name is Ito, my number is 09012345678");
+    assert!(c.say("No.").contains("What should I change"));
+    assert!(c.say("Three people").contains("for 3 people"));
+}
+
+#[test]
+fn answers_hours_questions_from_the_profile() {
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    let r = c.say("営業時間を教えてください");
+    assert!(r.contains("11時から22時"), "{r}");
+    let r = c.say("明日は営業していますか");
+    assert!(r.contains("11月28日土曜日") && r.contains("午前11時から午後10時まで"), "{r}");
+    let r = c.say("来週の水曜日は開いていますか");
+    assert!(r.contains("休業日"), "{r}");
+    assert_eq!(c.session.reason(), "inquiry");
+}
+
+#[test]
+fn cancels_a_reservation_found_by_phone_number() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "09012345678", "Tanaka", 10);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", None, store);
+    assert!(c.say("I want to cancel my reservation").contains("phone number"));
+    let r = c.say("It's 090-1234-5678");
+    assert!(r.contains("Shall I cancel") && r.contains("Saturday, November 28"), "{r}");
+    c.say("Yes please");
+    assert_eq!(c.session.outcome(), Outcome::Cancelled);
+    assert_eq!(c.store.all().unwrap()[0].status, Status::Cancelled);
+}
+
+#[test]
+fn changes_a_reservation_found_by_caller_id() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "09012345678", "田中", 10);
+    let mut c = Call::start("restaurant", "ja", "2026-11-27T10:00", Some("09012345678"), store);
+    assert!(c.greeting.contains("田中様"), "returning caller greeted by name: {}", c.greeting);
+    let r = c.say("28日の予約を8時に変更したいです");
+    assert!(r.contains("午後8時") && r.contains("変更してよろしいでしょうか"), "{r}");
+    c.say("はい");
+    assert_eq!(c.session.outcome(), Outcome::Changed);
+    let all = c.store.all().unwrap();
+    assert_eq!((all.len(), all[0].time.to_string()), (1, "20:00:00".to_string()));
+}
+
+#[test]
+fn unknown_phone_number_for_a_cancel_is_said_and_asked_again() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("Cancel my booking please, my number is 09099998888");
+    assert!(c.said[0].contains("couldn't find"), "{}", c.said[0]);
+    c.say("09099997777");
+    assert_eq!(c.session.outcome(), Outcome::Transferred, "two failed tries go to staff");
+}
+
+#[test]
+fn asking_for_a_person_transfers() {
+    let mut c = Call::new("clinic", "en", "2026-11-27T10:00");
+    c.say("I'd like an appointment tomorrow");
+    c.say("Actually, let me talk to a real person");
+    assert_eq!(c.session.outcome(), Outcome::Transferred);
+}
+
+#[test]
+fn two_failed_tries_at_one_slot_transfer() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("I'd like to book a table");
+    assert!(c.say("blue sky").contains("didn't catch"));
+    c.say("purple monkey");
+    assert_eq!(c.session.outcome(), Outcome::Transferred);
+}
+
+#[test]
+fn with_caller_id_the_phone_is_not_asked() {
+    let mut c = Call::start("clinic", "en", "2026-11-27T10:00", Some("08055554444"), Store::open_in_memory().unwrap());
+    c.say("I'd like an appointment on Monday at 10am");
+    let r = c.say("My name is Olivia Moore");
+    assert!(r.contains("Let me read that back") && r.contains("zero eight zero"), "{r}");
+    assert!(!c.said.iter().any(|s| s.contains("What is your phone number")));
+}
+
+#[test]
+fn empty_and_garbage_turns_never_book_or_panic() {
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    for t in ["", "   ", "\u{0}\u{7f}", "🍣🍣🍣", &"あ".repeat(5000)] {
+        c.say(t);
+    }
+    assert!(c.store.all().unwrap().is_empty());
+}
+
+#[test]
+fn clinic_bookings_have_party_size_one() {
+    let mut c = Call::new("clinic", "ja", "2026-11-27T10:00");
+    let r = c.say("月曜日の午前10時に予約したいです。鈴木です。電話番号は09022223333です。");
+    assert!(!r.contains("名様"), "no party size at the clinic: {r}");
+    c.say("はい");
+    assert_eq!(c.store.all().unwrap()[0].party_size, 1);
+}
