@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 
-APT_PACKAGES=(build-essential pkg-config cmake clang libclang-dev libasound2-dev)
+APT_PACKAGES=(build-essential pkg-config cmake clang libclang-dev libasound2-dev chromium fonts-ipafont-gothic)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
