@@ -3,10 +3,11 @@
 
 use super::{Speech, SpeechToText, TextToSpeech};
 use anyhow::{bail, Result};
-use std::sync::Mutex;
+use crate::audio::{decode_wav, resample, FRAME_LEN};
+use std::sync::{Mutex, OnceLock};
 
 /// Recognises an utterance as the text whose expected duration is nearest.
-/// Tests send tone bursts (or WAVs) of distinct lengths and list them here.
+/// Tests send `speechlike` bursts (or WAVs) of distinct lengths and list them here.
 pub struct DurationTableStt {
     table: Vec<(f32, String)>,
     /// Every (seconds, text) it answered, for assertions.
@@ -60,27 +61,47 @@ pub fn tone(freq: f32, ms: usize, rate: u32, amplitude: f32) -> Vec<i16> {
         .collect()
 }
 
-/// A speech-like test signal: a 120 Hz voice with vowel-ish harmonics, in
-/// syllables of 200 ms with short dips, at 8 kHz. A voice activity detector
-/// takes it for speech, unlike a pure tone.
+/// Recorded speech behind `speechlike`: one caller turn of a sample call
+/// (Open JTalk, 16 kHz 16-bit mono).
+const VOICE_WAV: &[u8] = include_bytes!("../../samples/calls/ja-restaurant-slots/06.wav");
+
+/// The voiced part of `VOICE_WAV` at 16 kHz: every 16 ms frame louder than about
+/// -40 dBFS, back to back, so it has no pause anywhere (not even at a loop seam).
+fn voice_16k() -> &'static [f32] {
+    static VOICE: OnceLock<Vec<f32>> = OnceLock::new();
+    VOICE.get_or_init(|| {
+        let all = decode_wav(VOICE_WAV).expect("the embedded sample WAV decodes");
+        let voiced: Vec<f32> = all
+            .chunks(FRAME_LEN)
+            .filter(|c| (c.iter().map(|x| x * x).sum::<f32>() / c.len() as f32).sqrt() >= 0.01)
+            .flatten()
+            .copied()
+            .collect();
+        assert!(!voiced.is_empty(), "the embedded sample WAV has speech");
+        voiced
+    })
+}
+
+/// A speech-like test signal of `ms` milliseconds at 8 kHz: real recorded speech
+/// with its pauses cut out, repeated as needed. The voice activity detector takes
+/// it for one continuous utterance from its first few frames, unlike a tone or a
+/// synthetic buzz, so its length is what an endpointer measures.
 pub fn speechlike(ms: usize) -> Vec<i16> {
     speechlike_at(ms, 8000)
 }
 
+/// `speechlike` at any supported sample rate.
 pub fn speechlike_at(ms: usize, rate: u32) -> Vec<i16> {
     let n = ms * rate as usize / 1000;
-    (0..n)
-        .map(|i| {
-            let t = i as f32 / rate as f32;
-            let syl = (t * 5.0 * std::f32::consts::PI).sin().abs().powf(0.5);
-            let f0 = 120.0 + 15.0 * (t * 3.0).sin();
-            let mut v = 0.0;
-            for (h, a) in [(1.0, 1.0), (2.0, 0.6), (3.0, 0.5), (5.0, 0.35), (7.0, 0.2), (11.0, 0.12), (17.0, 0.08)] {
-                v += a * (std::f32::consts::TAU * f0 * h * t).sin();
-            }
-            (v * syl * 4000.0) as i16
-        })
-        .collect()
+    let voice = voice_16k();
+    let resampled;
+    let voice = if rate == 16_000 {
+        voice
+    } else {
+        resampled = resample(voice, 16_000, rate).expect("a supported sample rate");
+        &resampled[..]
+    };
+    voice.iter().cycle().take(n).map(|v| (v.clamp(-1.0, 1.0) * 32767.0) as i16).collect()
 }
 
 /// Answers with speech-like sound, `ms_per_char` per character, at 16 kHz: its
@@ -93,5 +114,28 @@ impl TextToSpeech for SpeechlikeTts {
     fn speak(&self, text: &str, _lang: &str) -> Result<Speech> {
         let ms = (text.chars().count() * self.ms_per_char).max(300);
         Ok(Speech { samples: speechlike_at(ms, 16_000), sample_rate: 16_000 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::{split_utterances, EndpointConfig};
+
+    /// The live-call tests rely on the endpointer measuring a burst's length:
+    /// one utterance, detected from (nearly) its first frame, at 16 and 8 kHz.
+    #[test]
+    fn speechlike_is_one_utterance_from_its_onset() {
+        for (rate, max_onset_ms) in [(16_000, 100), (8_000, 150)] {
+            for ms in [600, 1000, 1500, 2700, 3000, 6000] {
+                let s: Vec<f32> = speechlike_at(ms, rate).iter().map(|v| *v as f32 / 32768.0).collect();
+                let s16 = resample(&s, rate, 16_000).unwrap();
+                let u = split_utterances(&s16, &EndpointConfig::default());
+                let spans: Vec<_> = u.iter().map(|u| (u.start_ms, u.end_ms)).collect();
+                assert_eq!(u.len(), 1, "{ms} ms at {rate} Hz: {spans:?}");
+                assert!(u[0].start_ms <= max_onset_ms, "{ms} ms at {rate} Hz: {spans:?}");
+                assert!(u[0].end_ms + 50 >= ms as u64, "{ms} ms at {rate} Hz: {spans:?}");
+            }
+        }
     }
 }
