@@ -250,3 +250,18 @@ fn clinic_bookings_have_party_size_one() {
     c.say("はい");
     assert_eq!(c.store.all().unwrap()[0].party_size, 1);
 }
+
+#[test]
+fn a_phone_number_with_a_digit_missing_is_read_back_and_asked_again() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("Table for two tomorrow at 7pm, my name is Ito");
+    let r = c.say("My number is 0-9-9-9-9-6666");
+    assert!(r.contains("zero nine nine") && r.contains("not a complete number") && r.contains("phone number?"), "{r}");
+    let r = c.say("090 9999 6666");
+    assert!(r.contains("Let me read that back"), "{r}");
+    let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    j.say("明日の夜7時に2名で、伊藤です");
+    let r = j.say("電話番号は090-555566666です");
+    assert!(r.contains("桁数が合いません") && r.contains("お電話番号をお願いします"), "{r}");
+    assert!(j.store.all().unwrap().is_empty());
+}

@@ -255,6 +255,14 @@ impl Call {
             return self.proceed(now, book, lead);
         }
         let gave = self.apply(s);
+        if let Some(heard) = s.phone_heard.as_deref().filter(|_| self.draft.phone.is_none()) {
+            // Say what was heard, so the caller knows to repeat the number, not the rest.
+            if self.fail("phone") {
+                return self.transfer("transfer_after_retries");
+            }
+            lead.push(self.say().line("phone_wrong_length", &[("heard", self.say().phone(heard))]));
+            return self.proceed(now, book, lead);
+        }
         if gave.is_empty() {
             match s.intent.as_deref() {
                 Some("yes") if !self.offers.is_empty() => {
@@ -293,7 +301,7 @@ impl Call {
                     let text = self.say().line("kept", &[]);
                     self.end(text)
                 }
-                _ => self.retry_readback(now, book),
+                _ => self.retry_readback(),
             };
         }
         let gave = self.apply(s);
@@ -315,11 +323,11 @@ impl Call {
                 let rb = self.readback();
                 self.reply(self.say().join(&[answer, rb]))
             }
-            _ => self.retry_readback(now, book),
+            _ => self.retry_readback(),
         }
     }
 
-    fn retry_readback(&mut self, _now: NaiveDateTime, _book: &dyn BookView) -> Reply {
+    fn retry_readback(&mut self) -> Reply {
         if self.fail("confirm") {
             return self.transfer("transfer_after_retries");
         }

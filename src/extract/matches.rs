@@ -61,6 +61,22 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
     keep_longest(all)
 }
 
+/// A run of digits that looks like a phone number said with a digit too many or too
+/// few (as a recogniser mishears it), so the agent can say what it heard.
+pub fn misheard_phone(g: &Grammar, text: &str) -> Option<String> {
+    let (min, max) = (g.phone.min_digits, g.phone.max_digits);
+    g.phone
+        .run
+        .find_iter(text)
+        .map(|m| -> String {
+            g.phone.digit.find_iter(m.as_str()).filter_map(|d| digit_value(g, d.as_str())).collect()
+        })
+        .find(|d| {
+            let n = d.chars().count();
+            (n + 3 >= min && n < min) || (n > max && n <= max + 3)
+        })
+}
+
 fn digit_value(g: &Grammar, s: &str) -> Option<char> {
     if s.len() == 1 && s.as_bytes()[0].is_ascii_digit() {
         return s.chars().next();

@@ -26,6 +26,9 @@ pub struct Slots {
     pub party_size: Option<u32>,
     pub name: Option<String>,
     pub phone: Option<String>,
+    /// Digits that look like a phone number with a digit too many or too few.
+    #[serde(skip)]
+    pub phone_heard: Option<String>,
 }
 
 impl Slots {
@@ -101,6 +104,9 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     }
     for m in found.iter().filter(|m| m.slot.is_none()) {
         slots.phone = m.caps.first().map(|c| c.value.clone());
+    }
+    if slots.phone.is_none() {
+        slots.phone_heard = matches::misheard_phone(g, &norm);
     }
     slots.intent = said_intent.or_else(|| slots.has_details().then(|| "book".to_string()));
     slots
