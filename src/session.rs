@@ -100,10 +100,6 @@ impl Session {
         self.call.reason()
     }
 
-    pub fn is_over(&self) -> bool {
-        self.call.is_over()
-    }
-
     /// What this call stored (booked, changed or cancelled), if anything.
     pub fn reservation(&self) -> Option<&Reservation> {
         self.reservation.as_ref()

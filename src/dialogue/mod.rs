@@ -73,7 +73,7 @@ enum Phase {
 
 /// The reservation being put together.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Draft {
+struct Draft {
     pub date: Option<NaiveDate>,
     pub time: Option<NaiveTime>,
     pub party_size: Option<u32>,
@@ -148,18 +148,10 @@ impl Call {
         }
     }
 
-    pub fn is_over(&self) -> bool {
-        self.phase == Phase::Done
-    }
-
     /// What one booking holds in the book, from the profile.
     pub fn capacity(&self) -> crate::store::Capacity {
         let b = &self.profile.booking;
         crate::store::Capacity { units: b.units, hold_minutes: b.hold_minutes }
-    }
-
-    pub fn draft(&self) -> &Draft {
-        &self.draft
     }
 
     fn say(&self) -> Say<'_> {

@@ -14,8 +14,6 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization;
 
-pub use matches::Match;
-
 /// What one utterance said. A slot the caller did not state is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Slots {
@@ -35,10 +33,6 @@ impl Slots {
     /// Does the utterance carry any booking detail (not counting the intent)?
     pub fn has_details(&self) -> bool {
         self.date.is_some() || self.time.is_some() || self.party_size.is_some()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !self.has_details() && self.name.is_none() && self.phone.is_none()
     }
 }
 
