@@ -1,10 +1,8 @@
 //! Sample-rate conversion for speech out: engine rate (22.05/48 kHz) → 8 kHz telephone
-//! audio or 16 kHz files, with rubato's FFT resampler.
+//! audio or 16 kHz files.
 
 use super::Audio;
-use anyhow::{anyhow, bail, Result};
-use rubato::audioadapter_buffers::direct::InterleavedSlice;
-use rubato::{Fft, FixedSync, Resampler};
+use anyhow::Result;
 
 /// `audio` at 8 kHz (for AudioSocket / G.711). An audio with an unusable rate (0 Hz or
 /// beyond 384 kHz) yields no samples rather than a panic; use `resample_i16` to see why.
@@ -13,29 +11,11 @@ pub fn to_8k_i16(audio: &Audio) -> Vec<i16> {
 }
 
 /// `audio` resampled to `to_hz`; output length is about `len * to / from`.
+/// The conversion itself is the audio module's (rubato's FFT resampler).
 pub fn resample_i16(audio: &Audio, to_hz: u32) -> Result<Vec<i16>> {
-    let from_hz = audio.sample_rate;
-    for rate in [from_hz, to_hz] {
-        if !(1_000..=384_000).contains(&rate) {
-            bail!("unsupported sample rate {rate} Hz (expected 1000-384000)");
-        }
-    }
-    if from_hz == to_hz || audio.samples.is_empty() {
-        return Ok(audio.samples.clone());
-    }
     let input: Vec<f32> = audio.samples.iter().map(|&s| s as f32 / 32768.0).collect();
-    let mut resampler = Fft::<f32>::new(from_hz as usize, to_hz as usize, 1024, 1, FixedSync::Both)
-        .map_err(|e| anyhow!("cannot resample {from_hz} Hz to {to_hz} Hz: {e}"))?;
-    let adapter = InterleavedSlice::new(&input, 1, input.len())
-        .map_err(|e| anyhow!("cannot resample: {e}"))?;
-    let output = resampler
-        .process_all(&adapter, input.len(), None)
-        .map_err(|e| anyhow!("resampling {from_hz} Hz to {to_hz} Hz failed: {e}"))?;
-    Ok(output
-        .take_data()
-        .into_iter()
-        .map(|x| (x * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
-        .collect())
+    let output = crate::audio::resample(&input, audio.sample_rate, to_hz)?;
+    Ok(output.into_iter().map(|x| (x * 32768.0).round().clamp(-32768.0, 32767.0) as i16).collect())
 }
 
 #[cfg(test)]
