@@ -2,7 +2,7 @@
 //! across threads; each call gets its own decoding state.
 
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
 
@@ -52,11 +52,7 @@ const NO_SPEECH_THOLD: f32 = 0.6;
 /// Above this P(no speech) at the start token, the text is dropped as invented. Measured:
 /// devset speech 0.00–0.13, white/brown noise and hum 0.63–0.89.
 const NO_SPEECH_DROP: f32 = 0.5;
-/// Phrases whisper invents on silence and noise (subtitle credits): never said on a booking call.
-const HALLUCINATIONS: &[&str] = &["ご視聴ありがとうございました", "チャンネル登録", "thanks for watching", "字幕"];
-/// Phrases whisper also invents, but a caller may really say: dropped only when whisper
-/// itself doubts there was speech.
-const DOUBTFUL: &[&str] = &["thank you.", "thank you", "you", "bye.", "おやすみなさい"];
+/// P(no speech) above which a `doubtful` phrase (grammars/<lang>/asr_invented.toml) is dropped.
 const DOUBTFUL_NO_SPEECH: f32 = 0.3;
 
 /// A loaded speech model. Cheap to share: wrap it in an `Arc`.
@@ -66,6 +62,7 @@ pub struct Recognizer {
     n_audio_ctx: usize,
     opts: Options,
     prompts: [(String, String); 2],
+    invented: Invented,
 }
 
 impl Recognizer {
@@ -86,7 +83,7 @@ impl Recognizer {
         let multilingual = ctx.is_multilingual();
         let n_audio_ctx = ctx.model_n_audio_ctx().max(1) as usize;
         let prompts = [("ja".to_string(), load_prompt("ja")), ("en".to_string(), load_prompt("en"))];
-        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts })
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load() })
     }
 
     /// Shares one recognizer across threads.
@@ -175,7 +172,7 @@ impl Recognizer {
         }
         let detected = lang.to_string();
         let mut text = text.trim().to_string();
-        if is_hallucination(&text, no_speech_prob) {
+        if self.invented.is_hallucination(&text, no_speech_prob) {
             text.clear();
         }
         if no_speech_prob > NO_SPEECH_DROP {
@@ -221,23 +218,38 @@ pub fn audio_ctx_for(n: usize, model_ctx: usize) -> usize {
     (positions + 64).min(model_ctx)
 }
 
-fn is_hallucination(text: &str, no_speech_prob: f32) -> bool {
-    let t = text.trim().to_lowercase();
-    HALLUCINATIONS.iter().any(|h| t.contains(h)) || (no_speech_prob > DOUBTFUL_NO_SPEECH && DOUBTFUL.contains(&t.as_str()))
+/// What whisper invents on silence and noise, per language, from
+/// `grammars/<lang>/asr_invented.toml` (both languages: "auto" may pick either).
+#[derive(Default, serde::Deserialize)]
+struct Invented {
+    never: Vec<String>,
+    doubtful: Vec<String>,
 }
 
-/// Where `grammars/` is: `./grammars`, else two levels above the executable.
-fn grammars_dir() -> PathBuf {
-    let here = PathBuf::from("grammars");
-    if here.is_dir() {
-        return here;
+impl Invented {
+    fn load() -> Invented {
+        let mut all = Invented::default();
+        for (lang, builtin) in [
+            ("ja", include_str!("../grammars/ja/asr_invented.toml")),
+            ("en", include_str!("../grammars/en/asr_invented.toml")),
+        ] {
+            let text = std::fs::read_to_string(crate::grammar::Grammar::root().join(lang).join("asr_invented.toml"))
+                .unwrap_or_else(|_| builtin.to_string());
+            // A broken edit falls back to the built-in list rather than failing recognition.
+            let one: Invented = toml::from_str(&text).or_else(|_| toml::from_str(builtin)).unwrap_or_default();
+            all.never.extend(one.never.into_iter().map(|p| p.to_lowercase()));
+            all.doubtful.extend(one.doubtful.into_iter().map(|p| p.to_lowercase()));
+        }
+        all
     }
-    std::env::current_exe()
-        .ok()
-        .and_then(|e| Some(e.parent()?.parent()?.parent()?.join("grammars")))
-        .filter(|p| p.is_dir())
-        .unwrap_or(here)
+
+    fn is_hallucination(&self, text: &str, no_speech_prob: f32) -> bool {
+        let t = text.trim().to_lowercase();
+        self.never.iter().any(|h| t.contains(h.as_str()))
+            || (no_speech_prob > DOUBTFUL_NO_SPEECH && self.doubtful.iter().any(|d| *d == t))
+    }
 }
+
 
 /// The domain prompt for `lang`: `grammars/<lang>/asr_prompt.txt`, else the built-in copy.
 fn load_prompt(lang: &str) -> String {
@@ -245,7 +257,7 @@ fn load_prompt(lang: &str) -> String {
         "ja" => include_str!("../grammars/ja/asr_prompt.txt"),
         _ => include_str!("../grammars/en/asr_prompt.txt"),
     };
-    std::fs::read_to_string(grammars_dir().join(lang).join("asr_prompt.txt"))
+    std::fs::read_to_string(crate::grammar::Grammar::root().join(lang).join("asr_prompt.txt"))
         .unwrap_or_else(|_| builtin.to_string())
         .trim()
         .to_string()
@@ -280,7 +292,7 @@ mod tests {
             ("予約します", 0.9, false),
         ];
         for (t, p, want) in cases {
-            assert_eq!(is_hallucination(t, p), want, "{t} at {p}");
+            assert_eq!(Invented::load().is_hallucination(t, p), want, "{t} at {p}");
         }
     }
 
