@@ -11,7 +11,8 @@ use support::*;
 use yoyaku::kiosk::wavio::{EchoSource, RecordingSink, WavSource};
 use yoyaku::kiosk::{self, BargeIn, KioskConfig, KioskReport};
 use yoyaku::live::fakes::{speechlike_at, DurationTableStt, SpeechlikeTts};
-use yoyaku::live::{parse_now, Clock, SilencePolicy};
+use yoyaku::commands::common::parse_now;
+use yoyaku::live::{Clock, SilencePolicy};
 use yoyaku::profile::Profile;
 use yoyaku::store::Store;
 

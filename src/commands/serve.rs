@@ -3,7 +3,8 @@
 use crate::live::deps::Recognizer;
 use crate::live::engines::{EngineTts, WhisperStt};
 use crate::live::fakes::{DurationTableStt, ToneTts};
-use crate::live::{parse_now, Clock, SpeechToText, TextToSpeech};
+use super::common::parse_now;
+use crate::live::{Clock, SpeechToText, TextToSpeech};
 use crate::profile::Profile;
 use crate::serve::{self, CallTuning};
 use anyhow::{Context, Result};

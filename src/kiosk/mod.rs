@@ -177,11 +177,11 @@ pub fn run(
             reprompts += 1;
             last_activity = Instant::now();
             if reprompts > cfg.silence.max_reprompts {
-                say(silence_goodbye(&cfg.lang), sink, &mut report)?;
+                say(&silence_goodbye(&cfg.lang), sink, &mut report)?;
                 report.ended_by = "silence";
                 break;
             }
-            say(reprompt(&cfg.lang), sink, &mut report)?;
+            say(&reprompt(&cfg.lang), sink, &mut report)?;
         }
     }
     // Let the last words play out (bounded, in case a device stalls).

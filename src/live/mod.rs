@@ -108,29 +108,19 @@ impl Clock {
     }
 }
 
-/// Parse `--now` as local time, "2026-11-27T10:00" (seconds optional).
-pub fn parse_now(s: &str) -> Result<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| anyhow::anyhow!("--now {s:?} is not a local time like 2026-11-27T10:00"))
+/// Asked after the caller has been silent for a while (`reprompt` in prompts.toml).
+pub fn reprompt(lang: &str) -> String {
+    prompt(lang, "reprompt")
 }
 
-/// Asked after the caller has been silent for a while.
-pub fn reprompt(lang: &str) -> &'static str {
-    if lang == "ja" {
-        "もしもし、お電話聞こえておりますでしょうか。"
-    } else {
-        "Hello, are you still there?"
-    }
+/// Said before hanging up after repeated silence (`silence_goodbye` in prompts.toml).
+pub fn silence_goodbye(lang: &str) -> String {
+    prompt(lang, "silence_goodbye")
 }
 
-/// Said before hanging up after repeated silence.
-pub fn silence_goodbye(lang: &str) -> &'static str {
-    if lang == "ja" {
-        "お声が聞こえないため、いったん失礼いたします。またおかけ直しください。"
-    } else {
-        "I can't hear you, so I'll hang up now. Please call again."
-    }
+/// A fixed line of the language's prompts; the grammar is already loaded for the call.
+fn prompt(lang: &str, key: &str) -> String {
+    crate::session::grammar(lang).map(|g| crate::dialogue::Say::new(&g).line(key, &[])).unwrap_or_default()
 }
 
 /// Silence handling shared by phone calls and the kiosk.

@@ -186,10 +186,10 @@ impl Call {
                         reprompts += 1;
                         last_activity = Instant::now();
                         if reprompts > t.silence.max_reprompts {
-                            self.say(silence_goodbye(&sh.lang)).await?;
+                            self.say(&silence_goodbye(&sh.lang)).await?;
                             return Ok(());
                         }
-                        self.say(reprompt(&sh.lang)).await?;
+                        self.say(&reprompt(&sh.lang)).await?;
                     }
                     continue;
                 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use yoyaku::live::fakes::{DurationTableStt, ToneTts};
-use yoyaku::live::{parse_now, Clock};
+use yoyaku::commands::common::parse_now;
+use yoyaku::live::Clock;
 use yoyaku::profile::Profile;
 use yoyaku::serve::{self, CallTuning, Running};
 
