@@ -60,6 +60,18 @@ fn transcribes_english_and_japanese_booking_requests() {
     }
 }
 
+/// "oh nine oh, seven seven seven seven, …" first comes out as "0 and 0.777777. Et, Et";
+/// the second listen, digits only after "my number is", writes the whole number.
+#[test]
+fn listens_again_for_a_phone_number_said_as_words() {
+    let Some(path) = model() else { return };
+    let Some(audio) = devset("en-d08_t0.wav") else { return };
+    let rec = Recognizer::load(&path).unwrap();
+    let t = rec.transcribe(&audio, "en", None).unwrap();
+    let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
+    assert!(digits.ends_with("09077778888"), "{}", t.text);
+}
+
 #[test]
 fn silence_and_noise_give_no_text() {
     let Some(path) = model() else { return };

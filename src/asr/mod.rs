@@ -1,6 +1,8 @@
 //! Speech recognition with whisper.cpp (whisper-rs): one model per process, shared
 //! across threads; each call gets its own decoding state.
 
+mod digits;
+
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::sync::Arc;
@@ -63,6 +65,18 @@ pub struct Recognizer {
     opts: Options,
     prompts: [(String, String); 2],
     invented: Invented,
+    /// Phone cues and numbering plan per language, for the second listen.
+    plans: [(String, digits::Plan); 2],
+    /// What each vocabulary token can be inside a phone number.
+    kinds: Vec<digits::Kind>,
+}
+
+/// One decode's text, its text tokens and their mean log-probability.
+struct Decoded {
+    text: String,
+    tokens: Vec<(i32, Vec<u8>)>,
+    avg_logprob: f32,
+    no_speech_prob: f32,
 }
 
 impl Recognizer {
@@ -83,7 +97,9 @@ impl Recognizer {
         let multilingual = ctx.is_multilingual();
         let n_audio_ctx = ctx.model_n_audio_ctx().max(1) as usize;
         let prompts = [("ja".to_string(), load_prompt("ja")), ("en".to_string(), load_prompt("en"))];
-        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load() })
+        let plans = [("ja".to_string(), digits::Plan::load("ja")), ("en".to_string(), digits::Plan::load("en"))];
+        let kinds = (0..ctx.n_vocab()).map(|id| ctx.token_to_bytes(id).map(digits::Kind::of).unwrap_or(digits::Kind::Other)).collect();
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), plans, kinds })
     }
 
     /// Shares one recognizer across threads.
@@ -119,56 +135,15 @@ impl Recognizer {
             "auto" => "en",
             l => l,
         };
-        let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-        p.set_n_threads(self.opts.threads as i32);
-        p.set_language(Some(lang));
-        p.set_translate(false);
-        p.set_no_context(true);
-        p.set_single_segment(true);
-        p.set_no_timestamps(true);
-        p.set_suppress_blank(true);
-        p.set_suppress_nst(true);
-        p.set_no_speech_thold(NO_SPEECH_THOLD);
-        // Temperature fallback re-decodes up to 5 times; one retry bounds the latency.
-        p.set_temperature_inc(0.4);
-        p.set_print_special(false);
-        p.set_print_progress(false);
-        p.set_print_realtime(false);
-        p.set_print_timestamps(false);
-        if self.opts.fit_audio_ctx {
-            let ctx = audio_ctx_for(audio.len(), self.n_audio_ctx).max(self.opts.min_audio_ctx).min(self.n_audio_ctx);
-            p.set_audio_ctx(ctx as i32);
-        }
         let domain = self.prompts.iter().find(|(l, _)| l == lang).map(|(_, p)| p.as_str());
         let prompt = prompt.or(if self.opts.domain_prompt { domain } else { None }).unwrap_or("");
-        if !prompt.is_empty() {
-            p.set_initial_prompt(prompt);
-        }
-        state.full(p, &audio).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
-
-        let mut text = String::new();
-        let mut no_speech_prob = 0f32;
-        // Mean log-probability of the text tokens: low on invented text.
-        let (mut logp, mut n_tok) = (0f64, 0usize);
-        let eot = self.ctx.token_eot();
-        for seg in state.as_iter() {
-            no_speech_prob = no_speech_prob.max(seg.no_speech_probability());
-            text.push_str(&seg.to_str_lossy().map_err(|e| anyhow::anyhow!("{e:?}"))?);
-            for i in 0..seg.n_tokens() {
-                if let Some(tok) = seg.get_token(i) {
-                    if tok.token_id() < eot {
-                        logp += (tok.token_probability().max(1e-9) as f64).ln();
-                        n_tok += 1;
-                    }
-                }
-            }
-        }
+        let first = self.decode(&mut state, &audio, lang, prompt, None)?;
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
-        let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(no_speech_prob);
-        let avg_logprob = if n_tok > 0 { (logp / n_tok as f64) as f32 } else { 0.0 };
+        let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(first.no_speech_prob);
+        let Decoded { text, avg_logprob, .. } = self.listen_for_number(&mut state, &audio, lang, prompt, first)?;
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
-            eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} tokens {n_tok} text {text:?}");
+            eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?}");
         }
         let detected = lang.to_string();
         let mut text = text.trim().to_string();
@@ -183,6 +158,104 @@ impl Recognizer {
 }
 
 impl Recognizer {
+    /// One whisper pass over `audio`; `focus` constrains it to a phone number.
+    fn decode(
+        &self,
+        state: &mut whisper_rs::WhisperState,
+        audio: &[f32],
+        lang: &str,
+        prompt: &str,
+        focus: Option<&digits::Focus>,
+    ) -> Result<Decoded> {
+        // Beam search (4) was tried for both passes: no better, twice the time.
+        let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        p.set_n_threads(self.opts.threads as i32);
+        p.set_language(Some(lang));
+        p.set_translate(false);
+        p.set_no_context(true);
+        p.set_single_segment(true);
+        p.set_no_timestamps(true);
+        p.set_suppress_blank(true);
+        p.set_suppress_nst(true);
+        p.set_no_speech_thold(NO_SPEECH_THOLD);
+        // Temperature fallback re-decodes up to 5 times; one retry bounds the latency.
+        // A constrained decode scores low by design: it is never retried.
+        p.set_temperature_inc(if focus.is_some() { 0.0 } else { 0.4 });
+        p.set_print_special(false);
+        p.set_print_progress(false);
+        p.set_print_realtime(false);
+        p.set_print_timestamps(false);
+        if self.opts.fit_audio_ctx {
+            let ctx = audio_ctx_for(audio.len(), self.n_audio_ctx).max(self.opts.min_audio_ctx).min(self.n_audio_ctx);
+            p.set_audio_ctx(ctx as i32);
+        }
+        if !prompt.is_empty() {
+            p.set_initial_prompt(prompt);
+        }
+        if let Some(f) = focus {
+            // SAFETY: `f` outlives `state.full`, which is the only caller of the filter.
+            unsafe {
+                p.set_filter_logits_callback(Some(digits::filter_logits));
+                p.set_filter_logits_callback_user_data(f as *const digits::Focus as *mut std::ffi::c_void);
+            }
+        }
+        state.full(p, audio).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
+
+        let mut out = Decoded { text: String::new(), tokens: Vec::new(), avg_logprob: 0.0, no_speech_prob: 0.0 };
+        // Mean log-probability of the text tokens: low on invented text.
+        let mut logp = 0f64;
+        let eot = self.ctx.token_eot();
+        for seg in state.as_iter() {
+            out.no_speech_prob = out.no_speech_prob.max(seg.no_speech_probability());
+            out.text.push_str(&seg.to_str_lossy().map_err(|e| anyhow::anyhow!("{e:?}"))?);
+            for i in 0..seg.n_tokens() {
+                if let Some(tok) = seg.get_token(i) {
+                    if tok.token_id() < eot {
+                        logp += (tok.token_probability().max(1e-9) as f64).ln();
+                        out.tokens.push((tok.token_id(), tok.to_bytes().unwrap_or_default().to_vec()));
+                    }
+                }
+            }
+        }
+        if !out.tokens.is_empty() {
+            out.avg_logprob = (logp / out.tokens.len() as f64) as f32;
+        }
+        Ok(out)
+    }
+
+    /// When `first` announces a phone number but holds no well-formed one, listens
+    /// again with only digits allowed after the announcement (see `digits`).
+    fn listen_for_number(
+        &self,
+        state: &mut whisper_rs::WhisperState,
+        audio: &[f32],
+        lang: &str,
+        prompt: &str,
+        first: Decoded,
+    ) -> Result<Decoded> {
+        let Some(plan) = self.plans.iter().find(|(l, _)| l == lang).map(|(_, p)| p) else { return Ok(first) };
+        let joined: Vec<u8> = first.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+        let Ok(joined) = String::from_utf8(joined) else { return Ok(first) };
+        let Some(at) = plan.missing_number_at(&joined) else { return Ok(first) };
+        // The forced prefix: every token that ends at or before the number's start.
+        let mut end = 0;
+        let prefix: Vec<i32> = first
+            .tokens
+            .iter()
+            .take_while(|(_, b)| {
+                end += b.len();
+                end <= at
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, plan, eot: self.ctx.token_eot() };
+        let second = self.decode(state, audio, lang, prompt, Some(&focus))?;
+        if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+            eprintln!("asr: listened again for a number: {:?} (avg_logprob {:.3})", second.text, second.avg_logprob);
+        }
+        Ok(if plan.missing_number_at(&second.text).is_none() { second } else { first })
+    }
+
     /// P(no speech) at the start-of-transcript token, from the audio just encoded.
     fn sot_no_speech_prob(&self, state: &mut whisper_rs::WhisperState) -> Option<f32> {
         state.decode(&[self.ctx.token_sot()], 0, self.opts.threads).ok()?;
@@ -230,8 +303,8 @@ impl Invented {
     fn load() -> Invented {
         let mut all = Invented::default();
         for (lang, builtin) in [
-            ("ja", include_str!("../grammars/ja/asr_invented.toml")),
-            ("en", include_str!("../grammars/en/asr_invented.toml")),
+            ("ja", include_str!("../../grammars/ja/asr_invented.toml")),
+            ("en", include_str!("../../grammars/en/asr_invented.toml")),
         ] {
             let text = std::fs::read_to_string(crate::grammar::Grammar::root().join(lang).join("asr_invented.toml"))
                 .unwrap_or_else(|_| builtin.to_string());
@@ -254,8 +327,8 @@ impl Invented {
 /// The domain prompt for `lang`: `grammars/<lang>/asr_prompt.txt`, else the built-in copy.
 fn load_prompt(lang: &str) -> String {
     let builtin = match lang {
-        "ja" => include_str!("../grammars/ja/asr_prompt.txt"),
-        _ => include_str!("../grammars/en/asr_prompt.txt"),
+        "ja" => include_str!("../../grammars/ja/asr_prompt.txt"),
+        _ => include_str!("../../grammars/en/asr_prompt.txt"),
     };
     std::fs::read_to_string(crate::grammar::Grammar::root().join(lang).join("asr_prompt.txt"))
         .unwrap_or_else(|_| builtin.to_string())
