@@ -5,8 +5,6 @@
 //! follows, the utterance is decoded again with the tokens up to the cue forced and
 //! only digit tokens allowed until the number has the length the numbering plan wants.
 
-use std::os::raw::{c_int, c_void};
-
 /// Where numbers are announced and how long they are, per language.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Plan {
@@ -126,13 +124,11 @@ pub struct Focus<'a> {
     /// `Kind` of every vocabulary token.
     pub kinds: &'a [Kind],
     pub plan: &'a Plan,
-    /// Tokens at or above this id (end of text, timestamps …) are not text.
-    pub eot: i32,
 }
 
 impl Focus<'_> {
-    /// Masks `logits` given the tokens decoded so far.
-    fn filter(&self, so_far: &[i32], logits: &mut [f32]) {
+    /// Masks `logits` given the text tokens decoded so far.
+    pub fn filter(&self, so_far: &[i32], logits: &mut [f32]) {
         if let Some(&next) = self.prefix.get(so_far.len()) {
             for (id, l) in logits.iter_mut().enumerate() {
                 if id as i32 != next {
@@ -166,33 +162,6 @@ impl Focus<'_> {
             }
         }
     }
-}
-
-/// whisper.cpp's logits filter callback; `user_data` is a `*const Focus`.
-///
-/// # Safety
-/// Called by whisper.cpp with `n_tokens` valid tokens, a logits array of the vocabulary
-/// size, and the `Focus` passed as user data, which outlives the decode.
-pub unsafe extern "C" fn filter_logits(
-    ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
-    _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
-    tokens: *const whisper_rs::whisper_rs_sys::whisper_token_data,
-    n_tokens: c_int,
-    logits: *mut f32,
-    user_data: *mut c_void,
-) {
-    if user_data.is_null() || logits.is_null() {
-        return;
-    }
-    let focus = &*(user_data as *const Focus);
-    let n_vocab = whisper_rs::whisper_rs_sys::whisper_n_vocab(ctx).max(0) as usize;
-    let logits = std::slice::from_raw_parts_mut(logits, n_vocab);
-    let so_far: Vec<i32> = if tokens.is_null() || n_tokens <= 0 {
-        Vec::new()
-    } else {
-        std::slice::from_raw_parts(tokens, n_tokens as usize).iter().map(|t| t.id).filter(|&id| id < focus.eot).collect()
-    };
-    focus.filter(&so_far, logits);
 }
 
 #[cfg(test)]
@@ -241,7 +210,7 @@ mod tests {
         // Vocabulary: 0 "a", 1 " 0", 2 "90", 3 "-", 4 "5555", 5 "6", 6 "." ; eot 7
         let kinds: Vec<Kind> = [&b"a"[..], b" 0", b"90", b"-", b"5555", b"6", b"."].iter().map(|b| Kind::of(b)).collect();
         let p = plan();
-        let f = Focus { prefix: &[0], kinds: &kinds, plan: &p, eot: 7 };
+        let f = Focus { prefix: &[0], kinds: &kinds, plan: &p };
         let allowed = |so_far: &[i32]| {
             let mut l = vec![0f32; 7];
             f.filter(so_far, &mut l);

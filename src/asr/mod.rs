@@ -46,6 +46,11 @@ impl Default for Options {
     }
 }
 
+/// whisper.cpp keeps at most half its 448-token text context for the prompt.
+const MAX_PROMPT_TOKENS: usize = 223;
+/// Tokens the second listen may add beyond what the first transcript had after the cue.
+const EXTRA_NUMBER_TOKENS: usize = 12;
+
 /// Encoder positions below which whisper starts looping on short clips (measured).
 const MIN_AUDIO_CTX: usize = 384;
 
@@ -137,11 +142,11 @@ impl Recognizer {
         };
         let domain = self.prompts.iter().find(|(l, _)| l == lang).map(|(_, p)| p.as_str());
         let prompt = prompt.or(if self.opts.domain_prompt { domain } else { None }).unwrap_or("");
-        let first = self.decode(&mut state, &audio, lang, prompt, None)?;
+        let first = self.decode(&mut state, &audio, lang, prompt)?;
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
         let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(first.no_speech_prob);
-        let Decoded { text, avg_logprob, .. } = self.listen_for_number(&mut state, &audio, lang, prompt, first)?;
+        let Decoded { text, avg_logprob, .. } = self.listen_for_number(&mut state, lang, prompt, first)?;
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?}");
         }
@@ -158,15 +163,8 @@ impl Recognizer {
 }
 
 impl Recognizer {
-    /// One whisper pass over `audio`; `focus` constrains it to a phone number.
-    fn decode(
-        &self,
-        state: &mut whisper_rs::WhisperState,
-        audio: &[f32],
-        lang: &str,
-        prompt: &str,
-        focus: Option<&digits::Focus>,
-    ) -> Result<Decoded> {
+    /// One whisper pass (encoder and decoder) over `audio`.
+    fn decode(&self, state: &mut whisper_rs::WhisperState, audio: &[f32], lang: &str, prompt: &str) -> Result<Decoded> {
         // Beam search (4) was tried for both passes: no better, twice the time.
         let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         p.set_n_threads(self.opts.threads as i32);
@@ -179,8 +177,7 @@ impl Recognizer {
         p.set_suppress_nst(true);
         p.set_no_speech_thold(NO_SPEECH_THOLD);
         // Temperature fallback re-decodes up to 5 times; one retry bounds the latency.
-        // A constrained decode scores low by design: it is never retried.
-        p.set_temperature_inc(if focus.is_some() { 0.0 } else { 0.4 });
+        p.set_temperature_inc(0.4);
         p.set_print_special(false);
         p.set_print_progress(false);
         p.set_print_realtime(false);
@@ -191,13 +188,6 @@ impl Recognizer {
         }
         if !prompt.is_empty() {
             p.set_initial_prompt(prompt);
-        }
-        if let Some(f) = focus {
-            // SAFETY: `f` outlives `state.full`, which is the only caller of the filter.
-            unsafe {
-                p.set_filter_logits_callback(Some(digits::filter_logits));
-                p.set_filter_logits_callback_user_data(f as *const digits::Focus as *mut std::ffi::c_void);
-            }
         }
         state.full(p, audio).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
 
@@ -228,7 +218,6 @@ impl Recognizer {
     fn listen_for_number(
         &self,
         state: &mut whisper_rs::WhisperState,
-        audio: &[f32],
         lang: &str,
         prompt: &str,
         first: Decoded,
@@ -248,12 +237,64 @@ impl Recognizer {
             })
             .map(|(id, _)| *id)
             .collect();
-        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, plan, eot: self.ctx.token_eot() };
-        let second = self.decode(state, audio, lang, prompt, Some(&focus))?;
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, plan };
+        let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
+        let second = self.redecode(state, lang, prompt, &focus, budget)?;
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: listened again for a number: {:?} (avg_logprob {:.3})", second.text, second.avg_logprob);
         }
         Ok(if plan.missing_number_at(&second.text).is_none() { second } else { first })
+    }
+
+    /// Decodes again from the encoder output still in `state` (the audio is not encoded
+    /// twice): the prompt and `focus.prefix` are fed, then greedy decoding with `focus`
+    /// masking the logits, for at most `budget` tokens.
+    fn redecode(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, focus: &digits::Focus, budget: usize) -> Result<Decoded> {
+        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
+        let threads = self.opts.threads;
+        // The same context whisper_full builds: <|prev|> prompt <|sot|> <|lang|> <|transcribe|> <|notimestamps|>
+        let mut fed = Vec::new();
+        if !prompt.is_empty() {
+            fed.push(self.ctx.token_prev());
+            fed.extend(self.ctx.tokenize(prompt, MAX_PROMPT_TOKENS).map_err(err)?);
+        }
+        let lang_id = whisper_rs::get_lang_id(lang).ok_or_else(|| anyhow::anyhow!("unknown language `{lang}`"))?;
+        fed.extend([self.ctx.token_sot(), self.ctx.token_lang(lang_id), self.ctx.token_transcribe(), self.ctx.token_not()]);
+        fed.extend_from_slice(focus.prefix);
+        // whisper_get_logits returns the first position of a batch, not the last: the
+        // last token goes alone so that its logits are the ones read.
+        let (context, last) = fed.split_at(fed.len() - 1);
+        state.decode(context, 0, threads).map_err(err)?;
+        state.decode(last, context.len(), threads).map_err(err)?;
+        let mut n_past = fed.len();
+
+        let eot = self.ctx.token_eot();
+        let mut text: Vec<i32> = focus.prefix.to_vec();
+        let mut logp = 0f64;
+        let mut logits = Vec::new();
+        for _ in 0..budget {
+            logits.clear();
+            logits.extend_from_slice(state.get_logits().map_err(err)?);
+            // Special tokens (start, language, timestamps …) are never text.
+            logits.iter_mut().skip(eot as usize + 1).for_each(|l| *l = f32::NEG_INFINITY);
+            let max = logits.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+            let log_sum = logits.iter().map(|&l| ((l - max) as f64).exp()).sum::<f64>().ln() + max as f64;
+            focus.filter(&text, &mut logits);
+            let Some((next, &l)) = logits.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) else { break };
+            if !l.is_finite() || next as i32 == eot {
+                break;
+            }
+            logp += l as f64 - log_sum;
+            text.push(next as i32);
+            state.decode(&[next as i32], n_past, threads).map_err(err)?;
+            n_past += 1;
+        }
+        let n_new = text.len() - focus.prefix.len();
+        let tokens: Vec<(i32, Vec<u8>)> =
+            text.iter().map(|&t| (t, self.ctx.token_to_bytes(t).map(<[u8]>::to_vec).unwrap_or_default())).collect();
+        let bytes: Vec<u8> = tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+        let avg_logprob = if n_new > 0 { (logp / n_new as f64) as f32 } else { 0.0 };
+        Ok(Decoded { text: String::from_utf8_lossy(&bytes).into_owned(), tokens, avg_logprob, no_speech_prob: 0.0 })
     }
 
     /// P(no speech) at the start-of-transcript token, from the audio just encoded.
