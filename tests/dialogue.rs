@@ -261,7 +261,17 @@ fn a_phone_number_with_a_digit_missing_is_read_back_and_asked_again() {
     assert!(r.contains("Let me read that back"), "{r}");
     let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
     j.say("明日の夜7時に2名で、伊藤です");
-    let r = j.say("電話番号は090-555566666です");
+    let r = j.say("電話番号は090-1234-567です");
     assert!(r.contains("桁数が合いません") && r.contains("お電話番号をお願いします"), "{r}");
     assert!(j.store.all().unwrap().is_empty());
+}
+
+#[test]
+fn a_run_of_one_digit_heard_one_too_long_is_mended_and_read_back() {
+    let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    j.say("明日の夜7時に2名で、伊藤です");
+    let r = j.say("電話番号は090-555566666です");
+    assert!(!r.contains("桁数が合いません"), "{r}");
+    j.say("はい");
+    assert_eq!(j.store.all().unwrap()[0].phone, "09055556666");
 }

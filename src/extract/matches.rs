@@ -1,6 +1,7 @@
 //! Finds every rule match in an utterance, decodes its captures, and keeps the
 //! longest of any overlapping matches.
 
+use super::phone;
 use crate::grammar::{Capture, Grammar, Slot};
 
 /// One accepted match: its slot (None = phone), where it was, what it captured.
@@ -47,13 +48,7 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
         }
     }
     for m in g.phone.run.find_iter(text) {
-        let digits: String = g
-            .phone
-            .digit
-            .find_iter(m.as_str())
-            .filter_map(|d| digit_value(g, d.as_str()))
-            .collect();
-        if (g.phone.min_digits..=g.phone.max_digits).contains(&digits.chars().count()) {
+        if let Some(digits) = phone::number(g, m.as_str()) {
             let caps = vec![Capture { name: "phone".into(), value: digits }];
             all.push(Match { slot: None, alone: false, start: m.start(), end: m.end(), caps });
         }
@@ -62,26 +57,9 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
 }
 
 /// A run of digits that looks like a phone number said with a digit too many or too
-/// few (as a recogniser mishears it), so the agent can say what it heard.
+/// few (as a recogniser mishears it) and could not be mended, so the agent can say what it heard.
 pub fn misheard_phone(g: &Grammar, text: &str) -> Option<String> {
-    let (min, max) = (g.phone.min_digits, g.phone.max_digits);
-    g.phone
-        .run
-        .find_iter(text)
-        .map(|m| -> String {
-            g.phone.digit.find_iter(m.as_str()).filter_map(|d| digit_value(g, d.as_str())).collect()
-        })
-        .find(|d| {
-            let n = d.chars().count();
-            (n + 3 >= min && n < min) || (n > max && n <= max + 3)
-        })
-}
-
-fn digit_value(g: &Grammar, s: &str) -> Option<char> {
-    if s.len() == 1 && s.as_bytes()[0].is_ascii_digit() {
-        return s.chars().next();
-    }
-    g.list_value(&g.phone.list, s)?.chars().next()
+    g.phone.run.find_iter(text).find_map(|m| phone::misheard(g, m.as_str()))
 }
 
 /// A capture group named `cap__src` reads its text through `src` (a list, `num`, or a

@@ -141,7 +141,64 @@ pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
             break;
         }
     }
-    let name = name.trim_matches(|c: char| c.is_whitespace() || ".,、。!?！？".contains(c)).to_string();
+    let name = name.trim_matches(|c: char| c.is_whitespace() || ".,、。!?！？".contains(c));
+    let name = tidy_name(g, name);
     let lower = name.to_lowercase();
     (!name.is_empty() && !g.not_names.iter().any(|n| *n == lower)).then_some(name)
+}
+
+/// The grammar's name rewrites (a stray sound before a kanji name), then the usual
+/// spelling from its list, trying once more without a stray first letter.
+fn tidy_name(g: &Grammar, name: &str) -> String {
+    let mut name = name.to_string();
+    for (re, with) in &g.names.rewrite {
+        name = re.replace_all(&name, with.as_str()).into_owned();
+    }
+    let Some(list) = &g.names.spelling else { return name };
+    if let Some(v) = g.list_value(list, &name) {
+        return v.to_string();
+    }
+    if g.names.stray_first.as_ref().is_some_and(|re| re.is_match(&name)) {
+        let rest: String = name.chars().skip(1).collect();
+        if let Some(v) = g.list_value(list, &rest) {
+            return v.to_string();
+        }
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name_of(text: &str) -> Option<String> {
+        let g = Grammar::load_from(&Grammar::root(), "ja").unwrap();
+        name(&g, &[Capture { name: "name".into(), value: text.into() }])
+    }
+
+    #[test]
+    fn stray_hiragana_before_a_kanji_name_are_dropped() {
+        assert_eq!(name_of("よ佐藤").as_deref(), Some("佐藤"));
+        assert_eq!(name_of("あの中島").as_deref(), Some("中島"));
+        // hiragana after the family name are a given name
+        assert_eq!(name_of("渡辺さくら").as_deref(), Some("渡辺さくら"));
+    }
+
+    #[test]
+    fn kana_names_take_their_usual_kanji() {
+        assert_eq!(name_of("いのうえ").as_deref(), Some("井上"));
+        assert_eq!(name_of("コバヤシ様").as_deref(), Some("小林"));
+        // one stray sound in front
+        assert_eq!(name_of("えきむら").as_deref(), Some("木村"));
+        // a rarer spelling of the same sound
+        assert_eq!(name_of("坂元").as_deref(), Some("坂本"));
+    }
+
+    #[test]
+    fn names_the_list_lacks_are_kept() {
+        assert_eq!(name_of("スミス").as_deref(), Some("スミス"));
+        assert_eq!(name_of("さくら").as_deref(), Some("さくら"));
+        assert_eq!(name_of("山田太郎").as_deref(), Some("山田太郎"));
+        assert_eq!(name_of("有吉").as_deref(), Some("有吉"));
+    }
 }

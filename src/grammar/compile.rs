@@ -2,7 +2,7 @@
 //! alternations of the list's words, `{num}` the language's number pattern, and
 //! each capture remembers how to turn its matched text into a value.
 
-use super::files::{Numbers, RawGrammar, RawRule};
+use super::files::{Numbers, PlanEntry, RawGrammar, RawRule};
 use super::Grammar;
 use anyhow::{bail, Context, Result};
 use regex::Regex;
@@ -41,8 +41,19 @@ pub struct PhoneRule {
     /// One digit (a numeral or a digit word).
     pub digit: Regex,
     pub list: String,
+    /// Words that are digits only inside a number ("ate", "won").
+    pub homophones: Option<String>,
     pub min_digits: usize,
     pub max_digits: usize,
+    pub plan: Vec<PlanEntry>,
+}
+
+/// How a heard name is tidied (see `[names]` in grammars/README.md).
+#[derive(Debug, Default)]
+pub struct NameRules {
+    pub rewrite: Vec<(Regex, String)>,
+    pub spelling: Option<String>,
+    pub stray_first: Option<Regex>,
 }
 
 /// The number reader: spelled-out numbers are read by adding word values and
@@ -147,14 +158,35 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     if !c.lists.contains_key(&spec.digit_list) {
         bail!("phone.digit_list names {:?}, which is not a list", spec.digit_list);
     }
-    let digit = format!("(?:[0-9]|{})", c.alternation(&spec.digit_list)?);
+    let mut words: Vec<String> = c.lists[&spec.digit_list].keys().cloned().collect();
+    if let Some(h) = &spec.homophone_list {
+        words.extend(c.lists.get(h).with_context(|| format!("phone.homophone_list: no list {h:?}"))?.keys().cloned());
+    }
+    let digit = format!("(?:[0-9]|{})", c.words_regex(words));
     let phone = PhoneRule {
         run: c.regex(&format!("{digit}(?:(?:{})*{digit})*", spec.separator))?,
         digit: c.regex(&digit)?,
         list: spec.digit_list.clone(),
+        homophones: spec.homophone_list.clone(),
         min_digits: spec.min_digits,
         max_digits: spec.max_digits,
+        plan: spec.plan.clone(),
     };
+    let names = NameRules {
+        rewrite: lex
+            .names
+            .rewrite
+            .iter()
+            .map(|(p, r)| Ok((c.regex(p).with_context(|| format!("names.rewrite {p:?}"))?, r.clone())))
+            .collect::<Result<_>>()?,
+        spelling: lex.names.spelling.clone(),
+        stray_first: lex.names.stray_first.as_deref().map(|p| c.regex(p)).transpose()?,
+    };
+    if let Some(l) = &names.spelling {
+        if !c.lists.contains_key(l) {
+            bail!("names.spelling names {l:?}, which is not a list");
+        }
+    }
 
     let mut honorifics: Vec<String> = lex.honorifics.clone();
     honorifics.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
@@ -169,6 +201,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         numbers,
         not_names: lex.not_names.iter().map(|s| s.to_lowercase()).collect(),
         honorifics,
+        names,
         prompts: raw.prompts,
         word_boundaries: c.word_boundaries,
     })

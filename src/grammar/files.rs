@@ -24,6 +24,33 @@ pub struct Lexicon {
     pub not_names: Vec<String>,
     #[serde(default)]
     pub honorifics: Vec<String>,
+    /// Files beside this one holding more `[lists.*]` (a long list of surnames).
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub names: NameSpec,
+}
+
+/// More word lists, from a file named in `include`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListFile {
+    pub lists: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+/// How a heard name is tidied after its honorifics are removed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameSpec {
+    /// Ordered [pattern, replacement] rewrites of the name.
+    #[serde(default)]
+    pub rewrite: Vec<(String, String)>,
+    /// A list giving each name's usual spelling (たなか → 田中).
+    #[serde(default)]
+    pub spelling: Option<String>,
+    /// A name matching this that the spelling list lacks may start with one stray letter.
+    #[serde(default)]
+    pub stray_first: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,6 +123,22 @@ pub struct PhoneSpec {
     pub separator: String,
     pub min_digits: usize,
     pub max_digits: usize,
+    /// A list of words that sound like digits ("ate", "won"): digits only inside a number.
+    #[serde(default)]
+    pub homophone_list: Option<String>,
+    /// The numbering plan: how many digits a number has, by how it starts.
+    #[serde(default)]
+    pub plan: Vec<PlanEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEntry {
+    pub prefixes: Vec<String>,
+    pub digits: usize,
+    /// How the digits are grouped when written (3-4-4), if always the same.
+    #[serde(default)]
+    pub groups: Vec<usize>,
 }
 
 /// The agent's words: prompts, answers and read-back formats.
@@ -136,8 +179,18 @@ pub struct RawGrammar {
 
 impl RawGrammar {
     pub fn read(dir: &Path) -> Result<RawGrammar> {
+        let mut lexicon: Lexicon = read_toml(&dir.join("lexicon.toml"))?;
+        for file in lexicon.include.clone() {
+            let more: ListFile = read_toml(&dir.join(&file))?;
+            for (name, values) in more.lists {
+                let list = lexicon.lists.entry(name).or_default();
+                for (value, words) in values {
+                    list.entry(value).or_default().extend(words);
+                }
+            }
+        }
         Ok(RawGrammar {
-            lexicon: read_toml(&dir.join("lexicon.toml"))?,
+            lexicon,
             rules: read_toml(&dir.join("rules.toml"))?,
             prompts: read_toml(&dir.join("prompts.toml"))?,
         })

@@ -6,7 +6,8 @@
 mod compile;
 mod files;
 
-pub use compile::{to_hiragana, to_katakana, Capture, NumberReader, PhoneRule, Rule, Slot};
+pub use compile::{to_hiragana, to_katakana, Capture, NameRules, NumberReader, PhoneRule, Rule, Slot};
+pub use files::PlanEntry;
 pub use files::Prompts;
 
 use anyhow::{Context, Result};
@@ -36,6 +37,8 @@ pub struct Grammar {
     pub not_names: Vec<String>,
     /// Honorifics removed from names (様, さん, Mr …).
     pub honorifics: Vec<String>,
+    /// How a heard name is tidied: rewrites, usual spellings.
+    pub names: NameRules,
     pub prompts: Prompts,
     /// Words are separated by spaces, so honorifics and list words stand alone.
     pub word_boundaries: bool,

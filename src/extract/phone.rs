@@ -1,0 +1,252 @@
+//! Reads a phone number out of a run of digits, checking it against the grammar's
+//! numbering plan. The recogniser miscounts runs of one repeated digit
+//! (「090-777-8888」 for 090-7777-8888), so a number the plan rejects is repaired
+//! by lengthening or shortening one such run, when one repair is clearly the best.
+//! The agent reads the number back digit by digit, so a wrong guess is caught.
+
+use crate::grammar::{Grammar, PlanEntry};
+
+/// One digit of a run: its value, whether it was a sound-alike word, and which
+/// written group (between hyphens, commas, spaced numerals) it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Token {
+    digit: char,
+    homophone: bool,
+    group: usize,
+}
+
+/// The phone number in a run of digits (as matched by `g.phone.run`), if any.
+pub fn number(g: &Grammar, run: &str) -> Option<String> {
+    let toks = tokens(g, run);
+    let plan = Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits };
+    // A sound-alike word at an edge counts only if the number then starts as the plan says.
+    let spans: Vec<&[Token]> = spans(&toks)
+        .into_iter()
+        .filter(|s| !(s[0].homophone || s[s.len() - 1].homophone) || plan.entry(&digits(s)).is_some())
+        .collect();
+    spans
+        .iter()
+        .map(|s| digits(s))
+        .find(|d| plan.valid(d))
+        .or_else(|| spans.iter().find_map(|s| plan.repair(s)))
+}
+
+/// Digits that look like a phone number said wrongly (a digit too many or too
+/// few), so the agent can say what it heard and ask again.
+pub fn misheard(g: &Grammar, run: &str) -> Option<String> {
+    let toks = tokens(g, run);
+    let plan = Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits };
+    // A sound-alike word at either end is an ordinary word ("for", "to").
+    let a = toks.iter().position(|t| !t.homophone)?;
+    let b = toks.iter().rposition(|t| !t.homophone)?;
+    let d = digits(&toks[a..=b]);
+    let n = d.chars().count();
+    (n + 3 >= plan.min && n <= plan.max + 3 && !plan.valid(&d)).then_some(d)
+}
+
+fn tokens(g: &Grammar, run: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::new();
+    let mut last: Option<(usize, bool)> = None; // end of the previous token, was it a numeral
+    for m in g.phone.digit.find_iter(run) {
+        let s = m.as_str();
+        let numeral = s.len() == 1 && s.as_bytes()[0].is_ascii_digit();
+        let (digit, homophone) = if numeral {
+            (s.chars().next().unwrap(), false)
+        } else if let Some(v) = g.list_value(&g.phone.list, s).and_then(|v| v.chars().next()) {
+            (v, false)
+        } else if let Some(v) = g.phone.homophones.as_deref().and_then(|l| g.list_value(l, s)).and_then(|v| v.chars().next()) {
+            (v, true)
+        } else {
+            continue;
+        };
+        let group = match (last, out.last()) {
+            (Some((end, prev_numeral)), Some(prev)) => {
+                let gap = &run[end..m.start()];
+                let splits = gap.chars().any(|c| !c.is_whitespace()) || (!gap.is_empty() && numeral && prev_numeral);
+                prev.group + usize::from(splits)
+            }
+            _ => 0,
+        };
+        out.push(Token { digit, homophone, group });
+        last = Some((m.end(), numeral));
+    }
+    out
+}
+
+fn digits(toks: &[Token]) -> String {
+    toks.iter().map(|t| t.digit).collect()
+}
+
+/// The ways to read a run, longest first: a sound-alike word may end the number
+/// or stand outside it ("… five six seven ate" / "… seven eight for two").
+fn spans(toks: &[Token]) -> Vec<&[Token]> {
+    if toks.is_empty() {
+        return Vec::new();
+    }
+    let n = toks.len();
+    let mut starts = vec![0];
+    let mut ends = vec![n];
+    for (i, _) in toks.iter().enumerate().filter(|(_, t)| t.homophone) {
+        starts.extend([i, i + 1]);
+        ends.extend([i, i + 1]);
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &a in &starts {
+        for &b in &ends {
+            if a < b && !out.contains(&(a, b)) {
+                out.push((a, b));
+            }
+        }
+    }
+    out.sort_by_key(|&(a, b)| (std::cmp::Reverse(b - a), a));
+    out.into_iter().map(|(a, b)| &toks[a..b]).collect()
+}
+
+struct Plan<'a> {
+    entries: &'a [PlanEntry],
+    min: usize,
+    max: usize,
+}
+
+impl Plan<'_> {
+    /// The plan entry with the longest prefix the digits start with.
+    fn entry(&self, d: &str) -> Option<&PlanEntry> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.prefixes.iter().filter(|p| d.starts_with(p.as_str())).map(|p| (p.len(), e)).max_by_key(|x| x.0))
+            .max_by_key(|x| x.0)
+            .map(|x| x.1)
+    }
+
+    fn valid(&self, d: &str) -> bool {
+        let n = d.chars().count();
+        match self.entry(d) {
+            Some(e) => n == e.digits,
+            None => (self.min..=self.max).contains(&n),
+        }
+    }
+
+    /// One run of a repeated digit made one longer or shorter so the number fits
+    /// the plan. Preferred: a repair after which the written groups match the
+    /// plan's (090-777-8888); then one that brings the run nearest to four digits
+    /// (runs of 4 are what callers say). Only a single best repair is taken.
+    fn repair(&self, toks: &[Token]) -> Option<String> {
+        let n = toks.len();
+        if n + 1 < self.min || n > self.max + 1 {
+            return None;
+        }
+        let mut found: Vec<((bool, usize), String)> = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let mut j = i + 1;
+            while j < n && toks[j].digit == toks[i].digit && toks[j].group == toks[i].group {
+                j += 1;
+            }
+            let len = j - i;
+            if len >= 2 {
+                for longer in [true, false] {
+                    let mut t = toks.to_vec();
+                    if longer {
+                        t.insert(j, toks[i]);
+                    } else {
+                        t.remove(i);
+                    }
+                    let d = digits(&t);
+                    if !self.valid(&d) {
+                        continue;
+                    }
+                    let fits = self.entry(&d).is_some_and(|e| groups_fit(&t, &e.groups));
+                    let new_len = if longer { len + 1 } else { len - 1 };
+                    let toward = new_len.abs_diff(4) < len.abs_diff(4);
+                    if fits || toward {
+                        found.push(((fits, if toward { len.abs_diff(4) } else { 0 }), d));
+                    }
+                }
+            }
+            i = j;
+        }
+        found.sort_by(|a, b| b.0.cmp(&a.0));
+        match found.as_slice() {
+            [] => None,
+            [(_, d)] => Some(d.clone()),
+            [(k1, d), (k2, d2), ..] => (k1 > k2 || d == d2).then(|| d.clone()),
+        }
+    }
+}
+
+/// Every written group ends where one of the plan's groups ends.
+fn groups_fit(toks: &[Token], plan: &[usize]) -> bool {
+    if plan.is_empty() {
+        return false;
+    }
+    let ends: Vec<usize> = plan.iter().scan(0, |s, g| { *s += g; Some(*s) }).collect();
+    (1..toks.len()).filter(|&i| toks[i].group != toks[i - 1].group).all(|i| ends.contains(&i))
+        && ends.last() == Some(&toks.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ja() -> Grammar {
+        Grammar::load_from(&Grammar::root(), "ja").unwrap()
+    }
+
+    fn en() -> Grammar {
+        Grammar::load_from(&Grammar::root(), "en").unwrap()
+    }
+
+    fn read(g: &Grammar, text: &str) -> Option<String> {
+        let run = g.phone.run.find_iter(text).max_by_key(|m| m.len())?;
+        number(g, run.as_str())
+    }
+
+    #[test]
+    fn valid_numbers_are_kept() {
+        let g = ja();
+        assert_eq!(read(&g, "090-1234-5678").as_deref(), Some("09012345678"));
+        assert_eq!(read(&g, "03-1234-5678").as_deref(), Some("0312345678"));
+        assert_eq!(read(&g, "090-22223333").as_deref(), Some("09022223333"));
+    }
+
+    #[test]
+    fn a_short_group_is_lengthened() {
+        let g = ja();
+        assert_eq!(read(&g, "080-333-4444").as_deref(), Some("08033334444"));
+        assert_eq!(read(&g, "070-1111-222").as_deref(), Some("07011112222"));
+    }
+
+    #[test]
+    fn the_run_furthest_from_four_is_mended() {
+        let g = ja();
+        // 12 digits: 66666 is the run to shorten, groups run together
+        assert_eq!(read(&g, "080-444455555").as_deref(), Some("08044445555"));
+        // 10 digits beginning 090: 333 is one short
+        assert_eq!(read(&g, "090-1111333").as_deref(), Some("09011113333"));
+        assert_eq!(read(&g, "0901111333").as_deref(), Some("09011113333"));
+        // a landline with one digit too many
+        assert_eq!(read(&g, "06-1111-22222").as_deref(), Some("0611112222"));
+    }
+
+    #[test]
+    fn no_repair_when_it_is_a_guess() {
+        let g = ja();
+        // every run is 3 long and shortening any moves it away from 4
+        assert_eq!(read(&g, "090-444-555-555"), None);
+        assert_eq!(misheard(&g, "090-444-555-555").as_deref(), Some("090444555555"));
+        // no repeated digit to blame
+        assert_eq!(read(&g, "090-123-5678"), None);
+        assert_eq!(misheard(&g, "090-123-5678").as_deref(), Some("0901235678"));
+    }
+
+    #[test]
+    fn sound_alike_words_count_inside_a_number_only() {
+        let g = en();
+        assert_eq!(read(&g, "oh nine oh, won two three four, five six seven ate").as_deref(), Some("09012345678"));
+        assert_eq!(read(&g, "zero eight oh, too for fine six, seven ate nein one").as_deref(), Some("08024567891"));
+        // "for" before and "to" after the number are words
+        assert_eq!(read(&g, "for 090 1234 5678 to").as_deref(), Some("09012345678"));
+        assert_eq!(read(&g, "for 090 1234 567"), None);
+        assert_eq!(misheard(&g, "for 090 1234 567 to").as_deref(), Some("0901234567"));
+    }
+}
