@@ -5,90 +5,59 @@
 //! follows, the utterance is decoded again with the tokens up to the cue forced and
 //! only digit tokens allowed until the number has the length the numbering plan wants.
 
-/// Where numbers are announced and how long they are, per language.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct Plan {
+use crate::extract::phone;
+use crate::grammar::Grammar;
+use anyhow::{Context, Result};
+
+/// Where a language announces a phone number (`asr_digits.toml`) and what a
+/// number is (the grammar's numbering plan, which the extractor also reads by).
+pub struct NumberCheck {
     cues: Vec<String>,
-    /// What every number starts with (a regular expression, anchored at the start).
-    starts: String,
-    #[serde(skip)]
-    starts_re: Option<regex::Regex>,
-    short_digits: usize,
-    long_digits: usize,
-    long_prefixes: Vec<String>,
+    grammar: Grammar,
+}
+
+#[derive(serde::Deserialize)]
+struct CueFile {
+    cues: Vec<String>,
 }
 
 /// Runs of digits shorter than this, with no cue before them, are not phone numbers.
 const MIN_RUN_WITHOUT_CUE: usize = 7;
 
-impl Plan {
-    /// `grammars/<lang>/asr_digits.toml`, else the built-in copy.
-    pub fn load(lang: &str) -> Plan {
-        let builtin = match lang {
-            "ja" => include_str!("../../grammars/ja/asr_digits.toml"),
-            _ => include_str!("../../grammars/en/asr_digits.toml"),
-        };
-        let text = std::fs::read_to_string(crate::grammar::Grammar::root().join(lang).join("asr_digits.toml"))
-            .unwrap_or_else(|_| builtin.to_string());
-        // A broken edit falls back to the built-in plan rather than failing recognition.
-        let mut plan: Plan = toml::from_str(&text).or_else(|_| toml::from_str(builtin)).expect("built-in asr_digits.toml parses");
-        plan.cues.iter_mut().for_each(|c| *c = c.to_lowercase());
-        plan.starts_re = regex::Regex::new(&format!("^(?:{})", plan.starts)).ok();
-        plan
+impl NumberCheck {
+    /// `grammars/<lang>/asr_digits.toml` and the language's grammar.
+    pub fn load(lang: &str) -> Result<NumberCheck> {
+        let path = Grammar::root().join(lang).join("asr_digits.toml");
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let file: CueFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let cues = file.cues.iter().map(|c| c.to_lowercase()).collect();
+        Ok(NumberCheck { cues, grammar: Grammar::load(lang)? })
     }
 
-    /// How many digits a number that starts with `digits` must have: once the prefix
-    /// is known, exactly; before that, at most the long length.
+    /// How many digits a number starting with `digits` must have.
     fn wanted(&self, digits: &str) -> usize {
-        let longest_prefix = self.long_prefixes.iter().map(String::len).max().unwrap_or(0);
-        if self.long_prefixes.iter().any(|p| digits.starts_with(p.as_str())) || digits.len() < longest_prefix {
-            self.long_digits
-        } else {
-            self.short_digits
-        }
+        phone::wanted_digits(&self.grammar, digits)
     }
 
-    pub fn is_complete(&self, digits: &str) -> bool {
-        digits.len() == self.wanted(digits) && self.starts_re.as_ref().is_none_or(|r| r.is_match(digits))
-    }
-
-    /// The byte offset in `text` where a phone number should start but no well-formed
-    /// one does: right after a cue, or at a long run of digits. None when the number is
-    /// fine or none was announced.
+    /// The byte offset in `text` where a phone number should start but none the
+    /// extractor can read does: right after a cue, or at a long run of digits. None
+    /// when the number reads or none was announced.
     pub fn missing_number_at(&self, text: &str) -> Option<usize> {
+        let g = &self.grammar;
+        let reads = |run: &str| phone::number(g, run).is_some();
         let lower = text.to_lowercase();
         if lower.len() == text.len() {
             if let Some(end) = self.cues.iter().find_map(|c| lower.find(c.as_str()).map(|i| i + c.len())) {
-                return (!self.is_complete(&first_run(&text[end..]).1)).then_some(end);
+                let number = g.phone.run.find(&text[end..]).is_some_and(|m| reads(m.as_str()));
+                return (!number).then_some(end);
             }
         }
-        let mut from = 0;
-        while let Some(i) = text[from..].find(|c: char| c.is_ascii_digit()).map(|i| i + from) {
-            let (len, digits) = first_run(&text[i..]);
-            if digits.len() >= MIN_RUN_WITHOUT_CUE {
-                return (!self.is_complete(&digits)).then_some(i);
-            }
-            from = i + len.max(1);
-        }
-        None
+        g.phone
+            .run
+            .find_iter(text)
+            .find(|m| m.as_str().chars().filter(char::is_ascii_digit).count() >= MIN_RUN_WITHOUT_CUE)
+            .and_then(|m| (!reads(m.as_str())).then_some(m.start()))
     }
-}
-
-/// The first run of digits in `text` (digits joined by spaces, hyphens or commas):
-/// its end offset and its digits.
-fn first_run(text: &str) -> (usize, String) {
-    let Some(start) = text.find(|c: char| c.is_ascii_digit()) else { return (text.len(), String::new()) };
-    let mut digits = String::new();
-    let mut end = start;
-    for (i, c) in text[start..].char_indices() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            end = start + i + 1;
-        } else if !is_separator(c) {
-            break;
-        }
-    }
-    (end, digits)
 }
 
 fn is_separator(c: char) -> bool {
@@ -123,7 +92,7 @@ pub struct Focus<'a> {
     pub prefix: &'a [i32],
     /// `Kind` of every vocabulary token.
     pub kinds: &'a [Kind],
-    pub plan: &'a Plan,
+    pub check: &'a NumberCheck,
 }
 
 impl Focus<'_> {
@@ -149,7 +118,7 @@ impl Focus<'_> {
                 _ => return, // the number is over: decode freely
             }
         }
-        let wanted = self.plan.wanted(&digits);
+        let wanted = self.check.wanted(&digits);
         for (id, l) in logits.iter_mut().enumerate() {
             let keep = match self.kinds.get(id) {
                 // Once the number is whole, no digit may lengthen it.
@@ -168,32 +137,32 @@ impl Focus<'_> {
 mod tests {
     use super::*;
 
-    fn plan() -> Plan {
-        Plan::load("en")
-    }
-
-    #[test]
-    fn numbering_plan_lengths() {
-        let p = plan();
-        assert!(p.is_complete("09012345678"));
-        assert!(!p.is_complete("0901234567"));
-        assert!(p.is_complete("0312345678"));
-        assert!(!p.is_complete("03123456789"));
-        assert!(!p.is_complete(""));
-        assert!(!p.is_complete("0022223333"), "00 dials abroad");
+    fn check(lang: &str) -> NumberCheck {
+        NumberCheck::load(lang).unwrap()
     }
 
     #[test]
     fn finds_where_a_number_is_missing() {
-        let p = plan();
+        let en = check("en");
         let t = "My number is all I know, fine, fine, 6666.";
-        assert_eq!(p.missing_number_at(t), Some("My number is".len()));
-        assert_eq!(p.missing_number_at("My number is 090-1234-5678."), None);
-        assert_eq!(p.missing_number_at("It's 0-9-9-9-9-6666, thanks"), Some(5));
-        assert_eq!(p.missing_number_at("A table for 4 at 7 pm."), None);
-        let ja = Plan::load("ja");
-        assert_eq!(ja.missing_number_at("電話番号は090-555566666です。"), Some("電話番号は".len()));
+        assert_eq!(en.missing_number_at(t), Some("My number is".len()));
+        assert_eq!(en.missing_number_at("My number is 090-1234-5678."), None);
+        assert_eq!(en.missing_number_at("It's 0-9-9-9-9-6666, thanks"), Some(5));
+        assert_eq!(en.missing_number_at("A table for 4 at 7 pm."), None);
+        let ja = check("ja");
+        // a run the extractor mends (one 6 too many) needs no second listen
+        assert_eq!(ja.missing_number_at("電話番号は090-555566666です。"), None);
+        assert_eq!(ja.missing_number_at("電話番号は090-444-555-555です。"), Some("電話番号は".len()));
         assert_eq!(ja.missing_number_at("電話番号は090、4444、5555です。"), None);
+        assert_eq!(ja.missing_number_at("電話番号は00-2222-3333です。"), Some("電話番号は".len()));
+    }
+
+    #[test]
+    fn wants_the_length_the_plan_gives() {
+        let ja = check("ja");
+        assert_eq!(ja.wanted("090"), 11);
+        assert_eq!(ja.wanted("03"), 10);
+        assert_eq!(ja.wanted("0"), 11, "undecided: the most a number starting so has");
     }
 
     #[test]
@@ -209,8 +178,8 @@ mod tests {
     fn forces_the_prefix_then_allows_only_digits_up_to_the_length() {
         // Vocabulary: 0 "a", 1 " 0", 2 "90", 3 "-", 4 "5555", 5 "6", 6 "." ; eot 7
         let kinds: Vec<Kind> = [&b"a"[..], b" 0", b"90", b"-", b"5555", b"6", b"."].iter().map(|b| Kind::of(b)).collect();
-        let p = plan();
-        let f = Focus { prefix: &[0], kinds: &kinds, plan: &p };
+        let c = check("en");
+        let f = Focus { prefix: &[0], kinds: &kinds, check: &c };
         let allowed = |so_far: &[i32]| {
             let mut l = vec![0f32; 7];
             f.filter(so_far, &mut l);

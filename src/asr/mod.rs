@@ -37,11 +37,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        // One thread per decode: ggml's worker threads spin on barriers, and when another
-        // process holds a core two threads stall each other (devset, 2 busy cores:
-        // 2 threads p50 0.80 s but p95 12 s; 1 thread p50 0.98 s, p95 2.0 s). The second
-        // core serves a concurrent call or the TTS. YOYAKU_ASR_THREADS overrides.
-        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(1usize).clamp(1, 16);
+        // Every core for one conversation (kiosk, simulate, transcribe): on 2 idle cores
+        // p50 0.52 s against 0.98 s on one. ggml's worker threads spin on barriers, so
+        // where decodes run side by side (`serve`) each gets its share of the cores
+        // instead. YOYAKU_ASR_THREADS overrides.
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(cores).clamp(1, 16);
         Options { fit_audio_ctx: true, domain_prompt: true, threads, min_audio_ctx: MIN_AUDIO_CTX }
     }
 }
@@ -71,7 +72,7 @@ pub struct Recognizer {
     prompts: [(String, String); 2],
     invented: Invented,
     /// Phone cues and numbering plan per language, for the second listen.
-    plans: [(String, digits::Plan); 2],
+    numbers: Vec<(String, digits::NumberCheck)>,
     /// What each vocabulary token can be inside a phone number.
     kinds: Vec<digits::Kind>,
 }
@@ -102,9 +103,10 @@ impl Recognizer {
         let multilingual = ctx.is_multilingual();
         let n_audio_ctx = ctx.model_n_audio_ctx().max(1) as usize;
         let prompts = [("ja".to_string(), load_prompt("ja")), ("en".to_string(), load_prompt("en"))];
-        let plans = [("ja".to_string(), digits::Plan::load("ja")), ("en".to_string(), digits::Plan::load("en"))];
+        // Without a grammar folder the second listen is off; recognition still works.
+        let numbers = ["ja", "en"].iter().filter_map(|l| Some((l.to_string(), digits::NumberCheck::load(l).ok()?))).collect();
         let kinds = (0..ctx.n_vocab()).map(|id| ctx.token_to_bytes(id).map(digits::Kind::of).unwrap_or(digits::Kind::Other)).collect();
-        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), plans, kinds })
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds })
     }
 
     /// Shares one recognizer across threads.
@@ -222,10 +224,10 @@ impl Recognizer {
         prompt: &str,
         first: Decoded,
     ) -> Result<Decoded> {
-        let Some(plan) = self.plans.iter().find(|(l, _)| l == lang).map(|(_, p)| p) else { return Ok(first) };
+        let Some(check) = self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c) else { return Ok(first) };
         let joined: Vec<u8> = first.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
         let Ok(joined) = String::from_utf8(joined) else { return Ok(first) };
-        let Some(at) = plan.missing_number_at(&joined) else { return Ok(first) };
+        let Some(at) = check.missing_number_at(&joined) else { return Ok(first) };
         // The forced prefix: every token that ends at or before the number's start.
         let mut end = 0;
         let prefix: Vec<i32> = first
@@ -237,13 +239,13 @@ impl Recognizer {
             })
             .map(|(id, _)| *id)
             .collect();
-        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, plan };
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
         let second = self.redecode(state, lang, prompt, &focus, budget)?;
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: listened again for a number: {:?} (avg_logprob {:.3})", second.text, second.avg_logprob);
         }
-        Ok(if plan.missing_number_at(&second.text).is_none() { second } else { first })
+        Ok(if check.missing_number_at(&second.text).is_none() { second } else { first })
     }
 
     /// Decodes again from the encoder output still in `state` (the audio is not encoded

@@ -35,8 +35,8 @@ pub struct Args {
     /// Whisper model file (or YOYAKU_MODEL; default: the installed base model).
     #[arg(long, env = "YOYAKU_MODEL")]
     pub model: Option<PathBuf>,
-    /// Transcriptions run at once (default: one per core; each decodes on one
-    /// thread, see YOYAKU_ASR_THREADS).
+    /// Transcriptions run at once (default: one per core); each decodes on its
+    /// share of the cores (YOYAKU_ASR_THREADS overrides).
     #[arg(long)]
     pub asr_parallel: Option<usize>,
     /// Seconds of silence before the agent asks again.
@@ -58,6 +58,8 @@ pub fn run(a: Args) -> Result<()> {
     let profile = Arc::new(Profile::load(&a.profile)?);
     let start = a.now.as_deref().map(parse_now).transpose()?;
     let clock = Clock::new(profile.tz(), start);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let asr_parallel = a.asr_parallel.unwrap_or(cores).max(1);
     let stt: Arc<dyn SpeechToText> = match (&a.fake_stt, &a.model) {
         (Some(table), _) => {
             let text = std::fs::read_to_string(table).with_context(|| format!("cannot read {}", table.display()))?;
@@ -67,7 +69,11 @@ pub fn run(a: Args) -> Result<()> {
         }
         (None, model) => {
             let path = crate::model::resolve_model(model.as_deref())?;
-            Arc::new(WhisperStt(Arc::new(Recognizer::load(&path)?)))
+            let mut opts = crate::asr::Options::default();
+            if std::env::var_os("YOYAKU_ASR_THREADS").is_none() {
+                opts.threads = (cores / asr_parallel).max(1);
+            }
+            Arc::new(WhisperStt(Arc::new(Recognizer::load_with(&path, opts)?)))
         }
     };
     let tts: Arc<dyn TextToSpeech> = if a.tone_tts {
@@ -85,7 +91,6 @@ pub fn run(a: Args) -> Result<()> {
             t
         }
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let mut tuning = CallTuning::default();
     tuning.silence.reprompt_after = std::time::Duration::from_secs_f32(a.reprompt_secs.max(1.0));
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -100,7 +105,7 @@ pub fn run(a: Args) -> Result<()> {
             audiosocket: a.audiosocket,
             http: a.http,
             tuning,
-            asr_parallel: a.asr_parallel.unwrap_or(cores),
+            asr_parallel,
         })
         .await?;
         if let Some(p) = &a.ports_file {

@@ -6,7 +6,7 @@
 //! and resolves the captured values against `now` and the business's hours.
 
 mod matches;
-mod phone;
+pub mod phone;
 mod resolve;
 
 use crate::grammar::{Grammar, Slot};

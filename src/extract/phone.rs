@@ -44,6 +44,20 @@ pub fn misheard(g: &Grammar, run: &str) -> Option<String> {
     (n + 3 >= plan.min && n <= plan.max + 3 && !plan.valid(&d)).then_some(d)
 }
 
+/// How many digits a number that starts with `digits` has under the plan: exactly,
+/// once its prefix decides it; before that, the most it could have.
+pub fn wanted_digits(g: &Grammar, digits: &str) -> usize {
+    let plan = Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits };
+    let undecided = plan.entries.iter().filter(|e| e.prefixes.iter().any(|p| p.len() > digits.len() && p.starts_with(digits)));
+    let decided = plan.entry(digits).map_or(plan.max, |e| e.digits);
+    undecided.map(|e| e.digits).fold(decided, usize::max)
+}
+
+/// Whether `digits` is a whole number under the plan.
+pub fn is_valid(g: &Grammar, digits: &str) -> bool {
+    Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits }.valid(digits)
+}
+
 fn tokens(g: &Grammar, run: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     let mut last: Option<(usize, bool)> = None; // end of the previous token, was it a numeral
