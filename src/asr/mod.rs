@@ -148,7 +148,7 @@ impl Recognizer {
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
         let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(first.no_speech_prob);
-        let Decoded { text, avg_logprob, .. } = self.listen_for_number(&mut state, lang, prompt, first)?;
+        let Decoded { text, avg_logprob, .. } = self.listen_for_number(&mut state, lang, prompt, first);
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?}");
         }
@@ -223,11 +223,11 @@ impl Recognizer {
         lang: &str,
         prompt: &str,
         first: Decoded,
-    ) -> Result<Decoded> {
-        let Some(check) = self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c) else { return Ok(first) };
+    ) -> Decoded {
+        let Some(check) = self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c) else { return first };
         let joined: Vec<u8> = first.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
-        let Ok(joined) = String::from_utf8(joined) else { return Ok(first) };
-        let Some(at) = check.missing_number_at(&joined) else { return Ok(first) };
+        let Ok(joined) = String::from_utf8(joined) else { return first };
+        let Some(at) = check.missing_number_at(&joined) else { return first };
         // The forced prefix: every token that ends at or before the number's start.
         let mut end = 0;
         let prefix: Vec<i32> = first
@@ -241,11 +241,12 @@ impl Recognizer {
             .collect();
         let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
-        let second = self.redecode(state, lang, prompt, &focus, budget)?;
+        // The second listen is a refinement: if it fails, the first transcript stands.
+        let Ok(second) = self.redecode(state, lang, prompt, &focus, budget) else { return first };
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: listened again for a number: {:?} (avg_logprob {:.3})", second.text, second.avg_logprob);
         }
-        Ok(if check.missing_number_at(&second.text).is_none() { second } else { first })
+        if check.missing_number_at(&second.text).is_none() { second } else { first }
     }
 
     /// Decodes again from the encoder output still in `state` (the audio is not encoded
