@@ -104,6 +104,20 @@ fn refuses_a_closed_day_and_offers_the_nearest_open_days() {
 }
 
 #[test]
+fn an_answer_naming_only_the_offered_time_or_date_takes_that_offer() {
+    // Wednesday is closed; Thursday and Tuesday at 7 p.m. are offered.
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    c.say("来週の水曜日の夜7時に2名で予約したいです。名前は吉田、電話番号は090-4444-5555です。");
+    let r = c.say("では夜7時でお願いします");
+    assert!(r.contains("12月3日木曜日") && r.contains("午後7時"), "the read-back of the first offer: {r}");
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("A table for two next Wednesday at 7pm, I'm Kim, 09011112222");
+    let offered = c.said.last().unwrap().clone();
+    let r = c.say("Tuesday then");
+    assert!(r.contains("Tuesday, December 1") && r.contains("7 p.m."), "after {offered}: {r}");
+}
+
+#[test]
 fn refuses_out_of_hours_and_after_last_seating() {
     let mut c = Call::new("clinic", "en", "2026-11-27T10:00");
     let r = c.say("An appointment on Monday at 12:30 pm");

@@ -247,6 +247,10 @@ impl Call {
             return self.proceed(now, book, lead);
         }
         let gave = self.apply(s);
+        if let Some(at) = self.offer_named(s) {
+            self.draft.date = Some(at.date());
+            self.draft.time = Some(at.time());
+        }
         if let Some(heard) = s.phone_heard.as_deref().filter(|_| self.draft.phone.is_none()) {
             // Say what was heard, so the caller knows to repeat the number, not the rest.
             if self.fail("phone") {
@@ -283,6 +287,17 @@ impl Call {
             self.offers.clear();
         }
         self.proceed(now, book, lead)
+    }
+
+    /// The offered slot an answer names by its time alone or its date alone: after
+    /// "Thursday or Tuesday at 7 p.m.", "7 p.m. then" takes the first. The read-back
+    /// that follows lets the caller correct it.
+    fn offer_named(&self, s: &Slots) -> Option<NaiveDateTime> {
+        match (s.date, s.time) {
+            (None, Some(t)) => self.offers.iter().find(|o| o.time() == t).copied(),
+            (Some(d), None) => self.offers.iter().find(|o| o.date() == d).copied(),
+            _ => None,
+        }
     }
 
     fn confirm(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
