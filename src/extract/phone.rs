@@ -18,7 +18,7 @@ struct Token {
 /// The phone number in a run of digits (as matched by `g.phone.run`), if any.
 pub fn number(g: &Grammar, run: &str) -> Option<String> {
     let toks = tokens(g, run);
-    let plan = Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits };
+    let plan = Plan::of(g);
     // A sound-alike word at an edge counts only if the number then starts as the plan says.
     let spans: Vec<&[Token]> = spans(&toks)
         .into_iter()
@@ -35,7 +35,7 @@ pub fn number(g: &Grammar, run: &str) -> Option<String> {
 /// few), so the agent can say what it heard and ask again.
 pub fn misheard(g: &Grammar, run: &str) -> Option<String> {
     let toks = tokens(g, run);
-    let plan = Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits };
+    let plan = Plan::of(g);
     // A sound-alike word at either end is an ordinary word ("for", "to").
     let a = toks.iter().position(|t| !t.homophone)?;
     let b = toks.iter().rposition(|t| !t.homophone)?;
@@ -47,7 +47,7 @@ pub fn misheard(g: &Grammar, run: &str) -> Option<String> {
 /// How many digits a number that starts with `digits` has under the plan: exactly,
 /// once its prefix decides it; before that, the most it could have.
 pub fn wanted_digits(g: &Grammar, digits: &str) -> usize {
-    let plan = Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits };
+    let plan = Plan::of(g);
     let undecided = plan.entries.iter().filter(|e| e.prefixes.iter().any(|p| p.len() > digits.len() && p.starts_with(digits)));
     let decided = plan.entry(digits).map_or(plan.max, |e| e.digits);
     undecided.map(|e| e.digits).fold(decided, usize::max)
@@ -55,7 +55,7 @@ pub fn wanted_digits(g: &Grammar, digits: &str) -> usize {
 
 /// Whether `digits` is a whole number under the plan.
 pub fn is_valid(g: &Grammar, digits: &str) -> bool {
-    Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits }.valid(digits)
+    Plan::of(g).valid(digits)
 }
 
 fn tokens(g: &Grammar, run: &str) -> Vec<Token> {
@@ -123,6 +123,10 @@ struct Plan<'a> {
 }
 
 impl Plan<'_> {
+    fn of(g: &Grammar) -> Plan<'_> {
+        Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits }
+    }
+
     /// The plan entry with the longest prefix the digits start with.
     fn entry(&self, d: &str) -> Option<&PlanEntry> {
         self.entries
