@@ -188,8 +188,10 @@ mod tests {
     fn kana_names_take_their_usual_kanji() {
         assert_eq!(name_of("いのうえ").as_deref(), Some("井上"));
         assert_eq!(name_of("コバヤシ様").as_deref(), Some("小林"));
-        // one stray sound in front
+        // one stray sound in front, in kana or as a kanji
         assert_eq!(name_of("えきむら").as_deref(), Some("木村"));
+        assert_eq!(name_of("当たなか").as_deref(), Some("田中"));
+        assert_eq!(name_of("林さくら").as_deref(), Some("林さくら"), "a given name after a family name stays");
         // a rarer spelling of the same sound
         assert_eq!(name_of("坂元").as_deref(), Some("坂本"));
     }
