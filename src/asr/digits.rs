@@ -8,12 +8,13 @@
 use crate::extract::phone;
 use crate::grammar::Grammar;
 use anyhow::{Context, Result};
+use std::sync::Arc;
 
 /// Where a language announces a phone number (`asr_digits.toml`) and what a
 /// number is (the grammar's numbering plan, which the extractor also reads by).
 pub struct NumberCheck {
     cues: Vec<String>,
-    grammar: Grammar,
+    grammar: Arc<Grammar>,
 }
 
 #[derive(serde::Deserialize)]
@@ -25,13 +26,14 @@ struct CueFile {
 const MIN_RUN_WITHOUT_CUE: usize = 7;
 
 impl NumberCheck {
-    /// `grammars/<lang>/asr_digits.toml` and the language's grammar.
+    /// `grammars/<lang>/asr_digits.toml` and the language's grammar (the one every
+    /// call shares, compiled once per process).
     pub fn load(lang: &str) -> Result<NumberCheck> {
         let path = Grammar::root().join(lang).join("asr_digits.toml");
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let file: CueFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
         let cues = file.cues.iter().map(|c| c.to_lowercase()).collect();
-        Ok(NumberCheck { cues, grammar: Grammar::load(lang)? })
+        Ok(NumberCheck { cues, grammar: crate::session::grammar(lang)? })
     }
 
     /// How many digits a number starting with `digits` must have.

@@ -41,8 +41,20 @@ impl Default for Options {
         // p50 0.52 s against 0.98 s on one. ggml's worker threads spin on barriers, so
         // where decodes run side by side (`serve`) each gets its share of the cores
         // instead. YOYAKU_ASR_THREADS overrides.
+        Options::shared_by(1)
+    }
+}
+
+impl Options {
+    /// For `parallel` decodes running side by side: each gets its share of the
+    /// cores, unless YOYAKU_ASR_THREADS says how many threads to use.
+    pub fn shared_by(parallel: usize) -> Options {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        let threads = std::env::var("YOYAKU_ASR_THREADS").ok().and_then(|t| t.parse().ok()).unwrap_or(cores).clamp(1, 16);
+        let threads = std::env::var("YOYAKU_ASR_THREADS")
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(cores / parallel.max(1))
+            .clamp(1, 16);
         Options { fit_audio_ctx: true, domain_prompt: true, threads, min_audio_ctx: MIN_AUDIO_CTX }
     }
 }

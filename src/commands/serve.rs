@@ -59,7 +59,6 @@ pub fn run(a: Args) -> Result<()> {
     let profile = Arc::new(Profile::load(&a.profile)?);
     let start = a.now.as_deref().map(parse_now).transpose()?;
     let clock = Clock::new(profile.tz(), start);
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let asr_parallel = a.asr_parallel.unwrap_or(1).max(1);
     let stt: Arc<dyn SpeechToText> = match (&a.fake_stt, &a.model) {
         (Some(table), _) => {
@@ -70,10 +69,7 @@ pub fn run(a: Args) -> Result<()> {
         }
         (None, model) => {
             let path = crate::model::resolve_model(model.as_deref())?;
-            let mut opts = crate::asr::Options::default();
-            if std::env::var_os("YOYAKU_ASR_THREADS").is_none() {
-                opts.threads = (cores / asr_parallel).max(1);
-            }
+            let opts = crate::asr::Options::shared_by(asr_parallel);
             Arc::new(WhisperStt(Arc::new(Recognizer::load_with(&path, opts)?)))
         }
     };
