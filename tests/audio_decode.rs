@@ -12,20 +12,15 @@ fn tone(rate: u32, secs: f32) -> Vec<f32> {
         .collect()
 }
 
+fn wav_spec(rate: u32, channels: u16, bits: u16, float: bool) -> hound::WavSpec {
+    let sample_format = if float { hound::SampleFormat::Float } else { hound::SampleFormat::Int };
+    hound::WavSpec { channels, sample_rate: rate, bits_per_sample: bits, sample_format }
+}
+
 /// A hound-written WAV of `tone`, in the given layout. Stereo carries the tone on both channels.
 fn hound_wav(rate: u32, channels: u16, bits: u16, float: bool) -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: bits,
-        sample_format: if float {
-            hound::SampleFormat::Float
-        } else {
-            hound::SampleFormat::Int
-        },
-    };
     let mut buf = Cursor::new(Vec::new());
-    let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
+    let mut w = hound::WavWriter::new(&mut buf, wav_spec(rate, channels, bits, float)).unwrap();
     for x in tone(rate, 1.0) {
         for _ in 0..channels {
             if float {
@@ -129,14 +124,8 @@ fn decodes_every_pcm_and_float_layout() {
 #[test]
 fn stereo_is_averaged() {
     // Left carries the tone, right is silent: mono is the tone at half level.
-    let spec = hound::WavSpec {
-        channels: 2,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
     let mut buf = Cursor::new(Vec::new());
-    let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
+    let mut w = hound::WavWriter::new(&mut buf, wav_spec(16_000, 2, 16, false)).unwrap();
     for x in tone(16_000, 1.0) {
         w.write_sample((x * 32767.0) as i16).unwrap();
         w.write_sample(0i16).unwrap();
@@ -195,14 +184,8 @@ fn bad_input_gives_one_clear_line() {
     no_channels[22..24].copy_from_slice(&0u16.to_le_bytes());
     let header_only = good[..44].to_vec();
     let silent = {
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: 8_000,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
         let mut buf = Cursor::new(Vec::new());
-        let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
+        let mut w = hound::WavWriter::new(&mut buf, wav_spec(8_000, 1, 16, false)).unwrap();
         for _ in 0..8000 {
             w.write_sample(0i16).unwrap();
         }
@@ -257,14 +240,8 @@ fn bad_input_gives_one_clear_line() {
 }
 
 fn hound_wav_empty() -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
     let mut buf = Cursor::new(Vec::new());
-    hound::WavWriter::new(&mut buf, spec)
+    hound::WavWriter::new(&mut buf, wav_spec(16_000, 1, 16, false))
         .unwrap()
         .finalize()
         .unwrap();
@@ -372,18 +349,8 @@ fn matches_hound_sample_for_sample() {
         (1, 32, true),
         (2, 32, true),
     ] {
-        let spec = hound::WavSpec {
-            channels,
-            sample_rate: 16_000,
-            bits_per_sample: bits,
-            sample_format: if float {
-                hound::SampleFormat::Float
-            } else {
-                hound::SampleFormat::Int
-            },
-        };
         let mut buf = Cursor::new(Vec::new());
-        let mut w = hound::WavWriter::new(&mut buf, spec).unwrap();
+        let mut w = hound::WavWriter::new(&mut buf, wav_spec(16_000, channels, bits, float)).unwrap();
         let n = 4000 * channels as usize;
         for i in 0..n {
             if float {
