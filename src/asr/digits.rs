@@ -41,12 +41,20 @@ impl NumberCheck {
         phone::wanted_digits(&self.grammar, digits)
     }
 
+    /// Whether digits written in `groups` so far can still become a number
+    /// written as the plan writes it.
+    fn may_grow(&self, groups: &[&str]) -> bool {
+        phone::may_grow(&self.grammar, groups)
+    }
+
     /// The byte offset in `text` where a phone number should start but none the
     /// extractor can read does: right after a cue, or at a long run of digits. None
     /// when the number reads or none was announced.
     pub fn missing_number_at(&self, text: &str) -> Option<usize> {
         let g = &self.grammar;
-        let reads = |run: &str| phone::number(g, run).is_some();
+        // A number the extractor reads, written in the plan's groups: a run
+        // grouped otherwise ("0-44444-5555") is a miscount that happens to fit.
+        let reads = |run: &str| phone::number(g, run).is_some() && phone::written_as_planned(g, run);
         let lower = text.to_lowercase();
         if lower.len() == text.len() {
             if let Some(end) = self.cues.iter().find_map(|c| lower.find(c.as_str()).map(|i| i + c.len())) {
@@ -69,7 +77,8 @@ fn is_separator(c: char) -> bool {
 /// What a vocabulary token can be inside a phone number.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
-    Digits(String),
+    /// Digits, and whether a space before them starts a new written group.
+    Digits(String, bool),
     Separator,
     Other,
 }
@@ -79,7 +88,7 @@ impl Kind {
         let Ok(s) = std::str::from_utf8(bytes) else { return Kind::Other };
         let t = s.trim_matches(' ');
         if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            Kind::Digits(t.to_string())
+            Kind::Digits(t.to_string(), s.starts_with(' '))
         } else if !s.is_empty() && s.chars().all(is_separator) {
             Kind::Separator
         } else {
@@ -101,24 +110,40 @@ impl Focus<'_> {
     /// Masks `logits` given the text tokens decoded so far, which start with `prefix`
     /// (fed to the decoder as it is).
     pub fn filter(&self, so_far: &[i32], logits: &mut [f32]) {
-        let mut digits = String::new();
-        let mut last_was_sep = true;
+        // The number so far, in its written groups; the last one is still open.
+        let mut groups = vec![String::new()];
         for &t in so_far.get(self.prefix.len()..).unwrap_or(&[]) {
             match self.kinds.get(t as usize) {
-                Some(Kind::Digits(d)) => {
-                    digits.push_str(d);
-                    last_was_sep = false;
+                Some(Kind::Digits(d, spaced)) => {
+                    if *spaced && groups.last().is_some_and(|g| !g.is_empty()) {
+                        groups.push(String::new());
+                    }
+                    groups.last_mut().expect("never empty").push_str(d)
                 }
-                Some(Kind::Separator) => last_was_sep = true,
+                Some(Kind::Separator) => groups.push(String::new()),
                 _ => return, // the number is over: decode freely
             }
         }
+        let digits: String = groups.concat();
         let wanted = self.check.wanted(&digits);
+        let mut written: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let open = written.pop().expect("never empty");
+        let separator_fits = !open.is_empty() && digits.len() < wanted && {
+            let with: Vec<&str> = written.iter().copied().chain([open, ""]).collect();
+            self.check.may_grow(&with)
+        };
         for (id, l) in logits.iter_mut().enumerate() {
             let keep = match self.kinds.get(id) {
                 // Once the number is whole, no digit may lengthen it.
-                Some(Kind::Digits(d)) => digits.len() + d.len() <= wanted && digits.len() < wanted,
-                Some(Kind::Separator) => digits.len() < wanted && !last_was_sep,
+                Some(Kind::Digits(d, spaced)) => digits.len() < wanted && {
+                    let longer = format!("{open}{d}");
+                    let with: Vec<&str> = match *spaced && !open.is_empty() {
+                        true => written.iter().copied().chain([open, d.as_str()]).collect(),
+                        false => written.iter().copied().chain([longer.as_str()]).collect(),
+                    };
+                    digits.len() + d.len() <= wanted && self.check.may_grow(&with)
+                },
+                Some(Kind::Separator) => separator_fits,
                 _ => digits.len() >= wanted,
             };
             if !keep {
@@ -162,7 +187,8 @@ mod tests {
 
     #[test]
     fn classifies_tokens() {
-        assert_eq!(Kind::of(b" 090"), Kind::Digits("090".into()));
+        assert_eq!(Kind::of(b" 090"), Kind::Digits("090".into(), true));
+        assert_eq!(Kind::of(b"090"), Kind::Digits("090".into(), false));
         assert_eq!(Kind::of(b"-"), Kind::Separator);
         assert_eq!(Kind::of("、".as_bytes()), Kind::Separator);
         assert_eq!(Kind::of(b" nine"), Kind::Other);
@@ -181,9 +207,12 @@ mod tests {
             (0..7).filter(|&i| l[i].is_finite()).collect::<Vec<_>>()
         };
         assert_eq!(allowed(&[0]), vec![1, 2, 4, 5]); // no separator first
-        assert_eq!(allowed(&[0, 1, 2]), vec![1, 2, 3, 4, 5]);
-        // 090-5555-666 + one more 6 makes 11: only digits that fit
-        assert_eq!(allowed(&[0, 1, 2, 3, 4, 3, 5, 5, 5]), vec![1, 3, 5]);
+        // 090 is a whole group (3-4-4): a separator or a spaced group comes next
+        assert_eq!(allowed(&[0, 1, 2]), vec![1, 3]);
+        // no way of writing a number starts with a one-digit group: 090 or 06 go on
+        assert_eq!(allowed(&[0, 1]), vec![2, 5]);
+        // 090-5555-666: only one more digit of the open group, no separator
+        assert_eq!(allowed(&[0, 1, 2, 3, 4, 3, 5, 5, 5]), vec![5]);
         // whole: digits are barred, anything else goes
         assert_eq!(allowed(&[0, 1, 2, 3, 4, 3, 5, 5, 5, 5]), vec![0, 6]);
         // the number was left: no constraint

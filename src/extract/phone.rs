@@ -11,6 +11,8 @@ use crate::grammar::{Grammar, PlanEntry};
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Token {
     digit: char,
+    /// Written as a numeral, not a word.
+    numeral: bool,
     homophone: bool,
     group: usize,
 }
@@ -58,6 +60,55 @@ pub fn is_valid(g: &Grammar, digits: &str) -> bool {
     Plan::of(g).valid(digits)
 }
 
+/// Whether a run of numerals is written the way the plan writes its number: every
+/// written group ends where a group of one of the plan's ways ends ("0-44444-5555"
+/// does not). Runs with words, one unbroken run, digits written one by one and
+/// counts the plan rejects pass.
+pub fn written_as_planned(g: &Grammar, run: &str) -> bool {
+    let toks = tokens(g, run);
+    let groups = toks.last().map_or(0, |t| t.group + 1);
+    if toks.iter().any(|t| !t.numeral) || groups <= 1 || groups == toks.len() {
+        return true;
+    }
+    // A count the plan rejects is the repair's business, not this check's.
+    let plan = Plan::of(g);
+    match plan.entry(&digits(&toks)) {
+        Some(e) if !e.groups.is_empty() && plan.valid(&digits(&toks)) => e.groups.iter().any(|w| groups_fit(&toks, w)),
+        _ => true,
+    }
+}
+
+/// Whether digits written so far in `groups` (the last one still being written)
+/// can grow into a number of the plan, written in one of its ways with no group
+/// running past its end: the second listen writes 090-5555-6666, never 0-9-9-9-9-66666.
+pub fn may_grow(g: &Grammar, groups: &[&str]) -> bool {
+    let plan = Plan::of(g);
+    let d: String = groups.concat();
+    let n = d.len();
+    let mut entries: Vec<&PlanEntry> =
+        plan.entries.iter().filter(|e| e.prefixes.iter().any(|p| p.len() > n && p.starts_with(d.as_str()))).collect();
+    entries.extend(plan.entry(&d));
+    if entries.is_empty() {
+        return n <= plan.max;
+    }
+    entries.iter().any(|e| n <= e.digits && (e.groups.is_empty() || e.groups.iter().any(|w| grows_into(groups, w))))
+}
+
+/// `grows_into(["090", "55"], [3, 4, 4])`: the closed groups end on the way's
+/// boundaries and the open one does not run past the next.
+fn grows_into(groups: &[&str], way: &[usize]) -> bool {
+    let Some((open, closed)) = groups.split_last() else { return true };
+    let ends: Vec<usize> = way.iter().scan(0, |s, g| { *s += g; Some(*s) }).collect();
+    let mut end = 0;
+    for c in closed {
+        end += c.len();
+        if !ends.contains(&end) {
+            return false;
+        }
+    }
+    ends.iter().find(|&&e| e > end).is_some_and(|&next| end + open.len() <= next)
+}
+
 fn tokens(g: &Grammar, run: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     let mut last: Option<(usize, bool)> = None; // end of the previous token, was it a numeral
@@ -81,7 +132,7 @@ fn tokens(g: &Grammar, run: &str) -> Vec<Token> {
             }
             _ => 0,
         };
-        out.push(Token { digit, homophone, group });
+        out.push(Token { digit, numeral, homophone, group });
         last = Some((m.end(), numeral));
     }
     out
@@ -173,7 +224,7 @@ impl Plan<'_> {
                     if !self.valid(&d) {
                         continue;
                     }
-                    let fits = self.entry(&d).is_some_and(|e| groups_fit(&t, &e.groups));
+                    let fits = self.entry(&d).is_some_and(|e| e.groups.iter().any(|w| groups_fit(&t, w)));
                     let new_len = if longer { len + 1 } else { len - 1 };
                     let toward = new_len.abs_diff(4) < len.abs_diff(4);
                     if fits || toward {
@@ -217,6 +268,50 @@ mod tests {
     fn read(g: &Grammar, text: &str) -> Option<String> {
         let run = g.phone.run.find_iter(text).max_by_key(|m| m.len())?;
         number(g, run.as_str())
+    }
+
+    #[test]
+    fn written_groups_follow_the_plan() {
+        let g = en();
+        let table: &[(&str, bool)] = &[
+            ("090-1234-5678", true),
+            ("090-12345678", true),
+            ("09012345678", true),
+            ("0 9 0 1 2 3 4 5 6 7 8", true),
+            ("03-1234-5678", true),
+            ("045-123-4567", true),
+            // ten digits, a valid count, but no number is written so
+            ("0-44444-5555", false),
+            ("0-9-9-9-9-66666", false),
+            ("09-2222-3333", false),
+            // eleven: the repair handles miscounts, not this check
+            ("090-777-8888", true),
+            ("oh nine oh 1234 5678", true),
+        ];
+        for (run, want) in table {
+            assert_eq!(written_as_planned(&g, run), *want, "{run}");
+        }
+    }
+
+    #[test]
+    fn grows_only_into_planned_groups() {
+        let g = ja();
+        let table: &[(&[&str], bool)] = &[
+            (&[""], true),
+            (&["090"], true),
+            (&["0905"], false),
+            (&["090", "5555"], true),
+            (&["090", "55555"], false),
+            (&["090", "5555", "666"], true),
+            (&["0", ""], false),
+            (&["06", "12"], true),
+            (&["045", "123"], true),
+            (&["0451", "23"], true),
+            (&["090", "5555", "6666", "1"], false),
+        ];
+        for (groups, want) in table {
+            assert_eq!(may_grow(&g, groups), *want, "{groups:?}");
+        }
     }
 
     #[test]

@@ -136,9 +136,9 @@ pub struct PhoneSpec {
 pub struct PlanEntry {
     pub prefixes: Vec<String>,
     pub digits: usize,
-    /// How the digits are grouped when written (3-4-4), if always the same.
+    /// The ways the digits are grouped when written ([3, 4, 4] for 090-1234-5678).
     #[serde(default)]
-    pub groups: Vec<usize>,
+    pub groups: Vec<Vec<usize>>,
 }
 
 /// The agent's words: prompts, answers and read-back formats.
