@@ -59,6 +59,13 @@ impl Session {
         Ok((s, greeting))
     }
 
+    /// The agent's lines for this business, placeholders other than the
+    /// business name unfilled (see `Say::stock_lines`).
+    pub fn stock_lines(profile: &Profile, lang: &str) -> Result<Vec<String>> {
+        let g = grammar(lang)?;
+        Ok(crate::dialogue::Say::new(&g).stock_lines(profile.display_name(lang)))
+    }
+
     pub fn turn(&mut self, text: &str, now: NaiveDateTime, store: &mut Store) -> Result<Turn> {
         let mut reply = self.call.hear(text, now, store);
         if let Some(commit) = reply.commit.take() {

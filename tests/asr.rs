@@ -113,3 +113,17 @@ fn missing_or_corrupt_model_is_an_error() {
     std::fs::write(&bad, b"not a model").unwrap();
     assert!(Recognizer::load(&bad).is_err());
 }
+
+#[test]
+fn a_stopped_transcription_gives_up_and_the_model_goes_on() {
+    use std::sync::atomic::AtomicBool;
+    let Some(path) = model() else { return };
+    let Some(audio) = devset("ja-d01_t0.wav") else { return };
+    let rec = Recognizer::load(&path).unwrap();
+    // The caller went on talking before whisper started: nothing is decoded.
+    let stopped = rec.transcribe_unless(&audio, "ja", None, &AtomicBool::new(true));
+    assert!(stopped.is_err(), "{stopped:?}");
+    // The same model transcribes the next turn as usual.
+    let t = rec.transcribe_unless(&audio, "ja", None, &AtomicBool::new(false)).unwrap();
+    assert!(squash(&t.text).contains("予約"), "{}", t.text);
+}

@@ -84,6 +84,29 @@ async fn asking_for_staff_is_signalled_to_the_dialplan() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pause_inside_a_sentence_keeps_it_one_turn() {
+    // The recognition that starts at the pause hears 1.4 s ("staff, please");
+    // the caller goes on, and the whole 3.1 s is the booking with a phone number.
+    let s = TestServer::start(quick(), false).await;
+    let mut c = CallClient::connect(s.running.audiosocket, Uuid::new_v4()).await.unwrap();
+    c.await_reply(WAIT, GAP).await.unwrap();
+    let mut heard = empty();
+    c.play(&speechlike(1000), &mut heard).await.unwrap();
+    c.play(&[0; 8 * 500], &mut heard).await.unwrap();
+    c.play(&speechlike(1300), &mut heard).await.unwrap();
+    assert!(heard.first_frame.is_none(), "the agent waited for the end of the sentence");
+    let r = c.await_reply(WAIT, GAP).await.unwrap();
+    assert!(r.first_frame.is_some());
+    c.hangup().await.unwrap();
+    s.idle().await;
+    let call = &s.calls()[0];
+    let said: Vec<&serde_json::Value> = call.transcript.as_array().unwrap().iter().filter(|l| l["who"] == "caller").collect();
+    assert_eq!(said.len(), 1, "{:?}", call.transcript);
+    assert_eq!(said[0]["text"], BOOK_WITH_PHONE);
+    assert_ne!(call.outcome, "transferred");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dtmf_digits_are_one_turn_ended_by_hash_or_a_pause() {
     let s = TestServer::start(quick(), false).await;
     let mut c = CallClient::connect(s.running.audiosocket, Uuid::new_v4()).await.unwrap();

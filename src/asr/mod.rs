@@ -5,6 +5,7 @@ mod digits;
 
 use anyhow::{bail, Context, Result};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
 
@@ -63,6 +64,12 @@ impl Options {
 const MAX_PROMPT_TOKENS: usize = 223;
 /// Tokens the second listen may add beyond what the first transcript had after the cue.
 const EXTRA_NUMBER_TOKENS: usize = 12;
+
+/// whisper.cpp's abort callback: `data` is the `AtomicBool` given to `transcribe_unless`.
+unsafe extern "C" fn stop_requested(data: *mut std::ffi::c_void) -> bool {
+    // SAFETY: set in `decode` to a flag that outlives the decode.
+    unsafe { (*(data as *const AtomicBool)).load(Ordering::Relaxed) }
+}
 
 /// Encoder positions below which whisper starts looping on short clips (measured).
 const MIN_AUDIO_CTX: usize = 384;
@@ -133,6 +140,12 @@ impl Recognizer {
     /// Transcribes one utterance of 16 kHz mono samples. `lang` is "ja", "en" or "auto";
     /// `prompt` overrides the domain prompt for that language.
     pub fn transcribe(&self, samples: &[f32], lang: &str, prompt: Option<&str>) -> Result<Transcript> {
+        self.transcribe_unless(samples, lang, prompt, &AtomicBool::new(false))
+    }
+
+    /// Like `transcribe`, but gives up soon after `stop` is set (whisper checks
+    /// it between layers and tokens), with an error: the result is not wanted.
+    pub fn transcribe_unless(&self, samples: &[f32], lang: &str, prompt: Option<&str>, stop: &AtomicBool) -> Result<Transcript> {
         if !matches!(lang, "ja" | "en" | "auto") {
             bail!("unknown language `{lang}`: use ja, en or auto");
         }
@@ -156,10 +169,13 @@ impl Recognizer {
         };
         let domain = self.prompts.iter().find(|(l, _)| l == lang).map(|(_, p)| p.as_str());
         let prompt = prompt.or(if self.opts.domain_prompt { domain } else { None }).unwrap_or("");
-        let first = self.decode(&mut state, &audio, lang, prompt)?;
+        let first = self.decode(&mut state, &audio, lang, prompt, stop)?;
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
         let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(first.no_speech_prob);
+        if stop.load(Ordering::Relaxed) {
+            bail!("speech recognition stopped");
+        }
         let Decoded { text, avg_logprob, .. } = self.listen_for_number(&mut state, lang, prompt, first);
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?}");
@@ -178,7 +194,7 @@ impl Recognizer {
 
 impl Recognizer {
     /// One whisper pass (encoder and decoder) over `audio`.
-    fn decode(&self, state: &mut whisper_rs::WhisperState, audio: &[f32], lang: &str, prompt: &str) -> Result<Decoded> {
+    fn decode(&self, state: &mut whisper_rs::WhisperState, audio: &[f32], lang: &str, prompt: &str, stop: &AtomicBool) -> Result<Decoded> {
         // Beam search (4) was tried for both passes: no better, twice the time.
         let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         p.set_n_threads(self.opts.threads as i32);
@@ -202,6 +218,12 @@ impl Recognizer {
         }
         if !prompt.is_empty() {
             p.set_initial_prompt(prompt);
+        }
+        // SAFETY: `stop` outlives `state.full`, the only user of the pointer, and
+        // `stop_requested` only reads the flag through it.
+        unsafe {
+            p.set_abort_callback(Some(stop_requested));
+            p.set_abort_callback_user_data(stop as *const AtomicBool as *mut std::ffi::c_void);
         }
         state.full(p, audio).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
 

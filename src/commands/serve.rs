@@ -78,6 +78,9 @@ pub fn run(a: Args) -> Result<()> {
     } else {
         let e = EngineTts::default();
         e.preload(&profile.language)?;
+        // The stock prompts, synthesised now, play at once in every call.
+        let lines = crate::session::Session::stock_lines(&profile, &profile.language)?;
+        e.warm(&profile.language, &lines).context("cannot synthesise the agent's prompts")?;
         Arc::new(e)
     };
     let token = match a.token.filter(|t| !t.is_empty()) {

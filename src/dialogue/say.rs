@@ -24,6 +24,12 @@ impl<'a> Say<'a> {
         fill(t, vars).replace("..", ".")
     }
 
+    /// Every template with the business name filled in and the other
+    /// placeholders left as they are: what a synthesiser can prepare before a call.
+    pub fn stock_lines(&self, business: &str) -> Vec<String> {
+        self.p.say.keys().map(|k| self.line(k, &[("business", business.to_string())])).collect()
+    }
+
     /// Sentences of one reply, joined as the language writes them.
     pub fn join(&self, parts: &[String]) -> String {
         parts.join(&self.p.format.sentence_separator)

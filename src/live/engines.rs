@@ -3,8 +3,11 @@
 
 use super::deps::{tts, Recognizer};
 use super::{Speech, SpeechToText, TextToSpeech};
-use anyhow::Result;
+use anyhow::{bail, Result};
+use lru::LruCache;
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Whisper, loaded once and shared in an Arc by all calls.
@@ -14,16 +17,64 @@ impl SpeechToText for WhisperStt {
     fn transcribe(&self, samples_16k: &[f32], lang: &str) -> Result<String> {
         Ok(self.0.transcribe(samples_16k, lang, None)?.text)
     }
+
+    fn transcribe_unless(&self, samples_16k: &[f32], lang: &str, stop: &AtomicBool) -> Result<Option<String>> {
+        let heard = self.0.transcribe_unless(samples_16k, lang, None, stop);
+        // Stopped: whatever came of it (text or the abort's error) is not wanted.
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        Ok(Some(heard?.text))
+    }
 }
 
 /// The project's TTS (`tts::for_lang`): one engine per language, made on first
-/// use and shared by all calls (engines hold only configuration).
-#[derive(Default)]
+/// use and shared by all calls (engines hold only configuration). Replies are
+/// spoken phrase by phrase, and recent phrases are kept: the prompts recur in
+/// every call, and a kept phrase plays at once instead of after an engine run
+/// (Open JTalk takes 0.1–0.7 s a phrase).
 pub struct EngineTts {
     engines: Mutex<HashMap<String, Arc<dyn tts::Tts>>>,
+    /// (language, phrase) → speech; a phrase is a second of audio or two, so
+    /// this holds at most a few tens of MB.
+    phrases: Mutex<LruCache<(String, String), Arc<Speech>>>,
+}
+
+/// Phrases kept: every stock prompt of both languages with room for the
+/// dates, times and names of the day's calls.
+const KEPT_PHRASES: usize = 256;
+
+impl Default for EngineTts {
+    fn default() -> Self {
+        let cap = NonZeroUsize::new(KEPT_PHRASES).expect("KEPT_PHRASES is not zero");
+        EngineTts { engines: Mutex::default(), phrases: Mutex::new(LruCache::new(cap)) }
+    }
 }
 
 impl EngineTts {
+    /// Synthesises ahead of the first call every phrase of `lines` that is said
+    /// word for word (`Session::stock_lines`); phrases holding a `{placeholder}`
+    /// vary per call and are skipped.
+    pub fn warm(&self, lang: &str, lines: &[String]) -> Result<()> {
+        for line in lines {
+            for phrase in tts::split_phrases(line).iter().filter(|p| !p.contains('{')) {
+                self.phrase(phrase, lang)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn phrase(&self, phrase: &str, lang: &str) -> Result<Arc<Speech>> {
+        let key = (lang.to_string(), phrase.to_string());
+        if let Some(s) = self.phrases.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(s.clone());
+        }
+        let a = self.engine(lang)?.speak(phrase)?;
+        let s = Arc::new(Speech { samples: a.samples, sample_rate: a.sample_rate });
+        self.phrases.lock().unwrap_or_else(|e| e.into_inner()).put(key, s.clone());
+        Ok(s)
+    }
+
     /// Check that the engine for `lang` is installed now, not on the first call.
     pub fn preload(&self, lang: &str) -> Result<()> {
         self.engine(lang).map(|_| ())
@@ -42,7 +93,44 @@ impl EngineTts {
 
 impl TextToSpeech for EngineTts {
     fn speak(&self, text: &str, lang: &str) -> Result<Speech> {
-        let a = self.engine(lang)?.speak(text)?;
-        Ok(Speech { samples: a.samples, sample_rate: a.sample_rate })
+        let mut out: Option<Speech> = None;
+        for phrase in tts::split_phrases(text) {
+            let s = self.phrase(&phrase, lang)?;
+            match out.as_mut() {
+                None => out = Some((*s).clone()),
+                Some(o) if o.sample_rate == s.sample_rate => o.samples.extend_from_slice(&s.samples),
+                Some(o) => bail!("the synthesiser changed rate mid-reply ({} Hz, then {} Hz)", o.sample_rate, s.sample_rate),
+            }
+        }
+        // The engine's own error for text with nothing to read.
+        match out {
+            Some(s) => Ok(s),
+            None => {
+                let a = self.engine(lang)?.speak(text)?;
+                Ok(Speech { samples: a.samples, sample_rate: a.sample_rate })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_are_spoken_from_kept_phrases() {
+        let tts = EngineTts::default();
+        let lines = vec!["What time would you like?".to_string(), "See you on {date}. Thank you for calling.".to_string()];
+        tts.warm("en", &lines).expect("espeak-ng installed (scripts/install-tts.sh)");
+        let kept = |p: &str| tts.phrases.lock().unwrap().contains(&("en".to_string(), p.to_string()));
+        assert!(kept("What time would you like?"));
+        assert!(kept("Thank you for calling."));
+        assert!(!kept("See you on {date}."), "a phrase with a placeholder varies per call");
+        // A reply is its phrases joined, kept or not.
+        let whole = tts.speak("See you on Friday. Thank you for calling.", "en").unwrap();
+        let first = tts.speak("See you on Friday.", "en").unwrap();
+        let second = tts.speak("Thank you for calling.", "en").unwrap();
+        assert_eq!(whole.samples.len(), first.samples.len() + second.samples.len());
+        assert!(tts.speak("...", "en").is_err(), "nothing to say is an error");
     }
 }

@@ -8,11 +8,22 @@ pub mod fakes;
 
 use anyhow::Result;
 use chrono::NaiveDateTime;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Speech to text for one utterance of 16 kHz mono audio.
 pub trait SpeechToText: Send + Sync {
     fn transcribe(&self, samples_16k: &[f32], lang: &str) -> Result<String>;
+
+    /// Like `transcribe`, for a transcription started before the turn is known to
+    /// be over: None once `stop` is set (the caller went on talking), and an
+    /// engine may give up early then.
+    fn transcribe_unless(&self, samples_16k: &[f32], lang: &str, stop: &AtomicBool) -> Result<Option<String>> {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        self.transcribe(samples_16k, lang).map(Some)
+    }
 }
 
 /// Text to speech, at whatever rate the engine produces.

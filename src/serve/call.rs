@@ -10,6 +10,7 @@ use super::Shared;
 use crate::live::deps::{CallRecord, EndpointConfig, Endpointer, Session, Turn};
 use crate::live::{reprompt, silence_goodbye, StreamResampler};
 use anyhow::{bail, Context, Result};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
@@ -99,6 +100,20 @@ pub async fn handle(stream: TcpStream, shared: Arc<Shared>) -> Result<()> {
     }
 }
 
+/// A transcription in progress of the first `len` samples of a turn. Dropping
+/// it stops the work: the caller went on, or the call ended.
+struct Early {
+    len: usize,
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<Result<Option<String>>>,
+}
+
+impl Drop for Early {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 struct Call {
     shared: Arc<Shared>,
     session: Option<Arc<Mutex<Session>>>,
@@ -136,6 +151,11 @@ impl Call {
         // Speech of the turn in progress (pieces split by pauses), 16 kHz.
         let mut pending: Vec<f32> = Vec::new();
         let mut commit_at: Option<Instant> = None;
+        // The merge window counts the caller's audio, not the clock: a server
+        // slowed by load must not close a turn before it has heard the pause out.
+        let mut commit_after_ms: Option<u64> = None;
+        // The transcription of `pending`, started when the caller paused.
+        let mut early: Option<Early> = None;
         let mut reprompts = 0u32;
         loop {
             let play = *self.play.borrow();
@@ -168,10 +188,15 @@ impl Call {
                         bail!("the caller sent nothing for {:?}", t.idle_timeout);
                     }
                     if commit_at.is_some_and(|c| now >= c) {
-                        commit_at = None;
+                        (commit_at, commit_after_ms) = (None, None);
                         // One transcription per turn: whisper's cost is mostly per call,
                         // so pieces of a sentence are cheaper together than apart.
-                        let text = self.transcribe(std::mem::take(&mut pending)).await?;
+                        let mut job = match early.take() {
+                            Some(e) if e.len == pending.len() => e,
+                            _ => self.start_transcribing(pending.clone()),
+                        };
+                        pending.clear();
+                        let text = (&mut job.task).await??.unwrap_or_default();
                         if !text.trim().is_empty() && self.turn(text.trim().to_string()).await? {
                             return Ok(());
                         }
@@ -217,12 +242,22 @@ impl Call {
                     }
                     // Hold the turn open a little: callers pause mid-sentence, and
                     // a sentence resumed within the window joins this turn.
+                    // The transcription starts at once, inside the window, and is
+                    // dropped (and stopped) if the caller goes on.
                     for u in utterances {
                         pending.extend_from_slice(&u.samples);
-                        commit_at = Some(Instant::now() + t.merge_window);
+                        commit_after_ms = Some(ep.position_ms() + t.merge_window.as_millis() as u64);
+                        // In case the audio stops coming: a line that fell silent.
+                        commit_at = Some(Instant::now() + 2 * t.merge_window);
+                        early = Some(self.start_transcribing(pending.clone()));
                     }
                     if ep.is_speaking() && !pending.is_empty() {
-                        commit_at = None;
+                        (commit_at, commit_after_ms, early) = (None, None, None);
+                    } else if !pending.is_empty() && commit_at.is_none() {
+                        // What started to sound like speech was not (too short to keep).
+                        commit_at = Some(Instant::now());
+                    } else if commit_after_ms.is_some_and(|c| ep.position_ms() >= c) {
+                        commit_at = Some(Instant::now());
                     }
                 }
                 In::Frame(Frame::Dtmf(d)) => {
@@ -248,14 +283,23 @@ impl Call {
         }
     }
 
-    /// One shared model; at most `asr_slots` transcriptions at once.
-    async fn transcribe(&self, samples: Vec<f32>) -> Result<String> {
+    /// Starts transcribing on the one shared model (at most `asr_slots` at once).
+    fn start_transcribing(&self, samples: Vec<f32>) -> Early {
         let sh = self.shared.clone();
-        let _permit = sh.asr_slots.acquire().await?;
-        let s2 = sh.clone();
-        tokio::task::spawn_blocking(move || s2.stt.transcribe(&samples, &s2.lang))
-            .await?
-            .context("speech recognition failed")
+        let stop = Arc::new(AtomicBool::new(false));
+        let len = samples.len();
+        let flag = stop.clone();
+        let task = tokio::spawn(async move {
+            let _permit = sh.asr_slots.acquire().await?;
+            if flag.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let s2 = sh.clone();
+            tokio::task::spawn_blocking(move || s2.stt.transcribe_unless(&samples, &s2.lang, &flag))
+                .await?
+                .context("speech recognition failed")
+        });
+        Early { len, stop, task }
     }
 
     /// One caller turn through the dialogue; true when the call should end.
@@ -273,10 +317,10 @@ impl Call {
         Ok(turn.ended || turn.transferred)
     }
 
-    /// Speak sentence by sentence so the first one plays while the rest is synthesised.
+    /// Speak phrase by phrase so the first one plays while the rest is synthesised.
     async fn say(&mut self, text: &str) -> Result<()> {
         self.transcript.push(("agent", text.to_string()));
-        for sentence in sentences(text) {
+        for sentence in crate::tts::split_phrases(text) {
             let sh = self.shared.clone();
             let speech = tokio::task::spawn_blocking(move || sh.tts.speak(&sentence, &sh.lang))
                 .await?
@@ -346,25 +390,6 @@ impl Call {
     }
 }
 
-/// Split a reply after sentence ends (。！？.!?), keeping the punctuation.
-pub fn sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        cur.push(c);
-        // "7.30" is not a sentence end: ASCII marks need a space after them.
-        let ascii_end = matches!(c, '.' | '!' | '?') && chars.peek().is_none_or(|n| n.is_whitespace());
-        if (matches!(c, '。' | '！' | '？') || ascii_end) && cur.trim().chars().count() > 1 {
-            out.push(std::mem::take(&mut cur).trim().to_string());
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim().to_string());
-    }
-    out
-}
-
 fn to_8k(samples: &[i16], rate: u32) -> Vec<i16> {
     if rate == 8_000 {
         return samples.to_vec();
@@ -402,24 +427,5 @@ impl Recorder {
         }
         w.finalize()?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sentences;
-
-    #[test]
-    fn replies_split_into_sentences() {
-        let table: &[(&str, &[&str])] = &[
-            ("ご予約ですね。何名様ですか？", &["ご予約ですね。", "何名様ですか？"]),
-            ("Sure. For how many?", &["Sure.", "For how many?"]),
-            ("no end", &["no end"]),
-            ("At 7.30 pm. OK?", &["At 7.30 pm.", "OK?"]),
-            ("", &[]),
-        ];
-        for (text, want) in table {
-            assert_eq!(sentences(text), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{text}");
-        }
     }
 }

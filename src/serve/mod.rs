@@ -31,11 +31,13 @@ pub struct CallTuning {
     pub idle_timeout: Duration,
     /// A peer that does not take our audio for this long is gone.
     pub write_timeout: Duration,
-    /// End of speech is declared after this much silence.
+    /// End of speech is declared after this much silence, and recognition starts.
     pub hangover_ms: u32,
-    /// After end of speech, the turn waits this long for the caller to go on;
-    /// speech resumed within it joins the same turn (pauses up to
-    /// hangover + merge_window stay inside one turn).
+    /// After end of speech, the turn waits this long (of the caller's audio) for
+    /// the caller to go on; speech resumed within it joins the same turn and
+    /// stops the recognition already started (pauses up to hangover +
+    /// merge_window stay inside one turn). A short hangover and a long window
+    /// hide most of the recognition inside the pause.
     pub merge_window: Duration,
 }
 
@@ -46,8 +48,8 @@ impl Default for CallTuning {
             dtmf_pause: Duration::from_secs(3),
             idle_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(5),
-            hangover_ms: 450,
-            merge_window: Duration::from_millis(350),
+            hangover_ms: 250,
+            merge_window: Duration::from_millis(650),
         }
     }
 }
