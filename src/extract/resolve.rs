@@ -154,6 +154,9 @@ fn tidy_name(g: &Grammar, name: &str) -> String {
     for (re, with) in &g.names.rewrite {
         name = re.replace_all(&name, with.as_str()).into_owned();
     }
+    if let Some(list) = &g.names.given {
+        name = mend_given_name(g, list, &name);
+    }
     let Some(list) = &g.names.spelling else { return name };
     if let Some(v) = g.list_value(list, &name) {
         return v.to_string();
@@ -165,6 +168,30 @@ fn tidy_name(g: &Grammar, name: &str) -> String {
         }
     }
     name
+}
+
+/// "Games Wilson" → "James Wilson": the first of two or more words, when the
+/// list lacks it and exactly one listed name differs from it in one letter.
+fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
+    let mut words: Vec<&str> = name.split(' ').collect();
+    let Some(forms) = g.lists.get(list) else { return name.to_string() };
+    let first = words[0].to_lowercase();
+    // A list entry is its name (the value) and any other spellings (the forms).
+    let listed = |w: &str| forms.contains_key(w) || forms.values().any(|v| v.to_lowercase() == w);
+    if words.len() < 2 || listed(&first) {
+        return name.to_string();
+    }
+    let mut near: Vec<&str> = forms.values().filter(|v| one_letter_apart(&v.to_lowercase(), &first)).map(String::as_str).collect();
+    near.dedup();
+    if let [one] = near.as_slice() {
+        words[0] = one;
+    }
+    words.join(" ")
+}
+
+/// Same length, one letter different.
+fn one_letter_apart(a: &str, b: &str) -> bool {
+    a.chars().count() == b.chars().count() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
 }
 
 #[cfg(test)]
@@ -194,6 +221,19 @@ mod tests {
         assert_eq!(name_of("林さくら").as_deref(), Some("林さくら"), "a given name after a family name stays");
         // a rarer spelling of the same sound
         assert_eq!(name_of("坂元").as_deref(), Some("坂本"));
+    }
+
+    #[test]
+    fn a_misheard_given_name_is_mended_when_one_name_is_near() {
+        let g = Grammar::load_from(&Grammar::root(), "en").unwrap();
+        let name_of = |t: &str| name(&g, &[Capture { name: "name".into(), value: t.into() }]);
+        assert_eq!(name_of("Games Wilson").as_deref(), Some("James Wilson"));
+        assert_eq!(name_of("Mark Davis").as_deref(), Some("Mark Davis"), "a listed name stays");
+        // a surname alone, or a first name near several (Dane: Dave, Jane) stays
+        assert_eq!(name_of("Games").as_deref(), Some("Games"));
+        assert_eq!(name_of("Dane Cook").as_deref(), Some("Dane Cook"));
+        // two letters away: a name the list lacks, kept
+        assert_eq!(name_of("Jaime Lopez").as_deref(), Some("Jaime Lopez"));
     }
 
     #[test]

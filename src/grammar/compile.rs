@@ -54,6 +54,8 @@ pub struct NameRules {
     pub rewrite: Vec<(Regex, String)>,
     pub spelling: Option<String>,
     pub stray_first: Option<Regex>,
+    /// The list of given names (see `NameSpec::given`).
+    pub given: Option<String>,
 }
 
 /// The number reader: spelled-out numbers are read by adding word values and
@@ -106,6 +108,9 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     for (name, values) in &lex.lists {
         let mut forms = BTreeMap::new();
         for (value, words) in values {
+            // An entry with no other forms is heard as written (a given name).
+            let own = [value.clone()];
+            let words = if words.is_empty() { &own[..] } else { &words[..] };
             for w in words {
                 for v in c.variants(w) {
                     forms.insert(v.to_lowercase(), value.clone());
@@ -181,10 +186,11 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
             .collect::<Result<_>>()?,
         spelling: lex.names.spelling.clone(),
         stray_first: lex.names.stray_first.as_deref().map(|p| c.regex(p)).transpose()?,
+        given: lex.names.given.clone(),
     };
-    if let Some(l) = &names.spelling {
-        if !c.lists.contains_key(l) {
-            bail!("names.spelling names {l:?}, which is not a list");
+    for (key, list) in [("spelling", &names.spelling), ("given", &names.given)] {
+        if let Some(l) = list.as_ref().filter(|l| !c.lists.contains_key(*l)) {
+            bail!("names.{key} names {l:?}, which is not a list");
         }
     }
 

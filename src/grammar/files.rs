@@ -51,6 +51,10 @@ pub struct NameSpec {
     /// A name matching this that the spelling list lacks may start with one stray letter.
     #[serde(default)]
     pub stray_first: Option<String>,
+    /// A list of given names: a first word one letter away from exactly one of
+    /// them, and not in it, is that name misheard.
+    #[serde(default)]
+    pub given: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
