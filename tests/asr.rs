@@ -72,6 +72,21 @@ fn listens_again_for_a_phone_number_said_as_words() {
     assert!(digits.ends_with("09077778888"), "{}", t.text);
 }
 
+/// Greedy decoding writes "five five five five, six six six six" as 5666 6666 and
+/// 「4444、5555」 as 4445-5555; scoring the count with the change on the group
+/// boundary against the one heard picks the right one.
+#[test]
+fn recounts_runs_of_one_digit_against_the_audio() {
+    let Some(path) = model() else { return };
+    let rec = Recognizer::load(&path).unwrap();
+    for (file, lang, number) in [("en-d05_t5.wav", "en", "09055556666"), ("ja-d11_t0.wav", "ja", "09044445555")] {
+        let Some(audio) = devset(file) else { return };
+        let t = rec.transcribe(&audio, lang, None).unwrap();
+        let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
+        assert!(digits.ends_with(number), "{file}: {}", t.text);
+    }
+}
+
 #[test]
 fn silence_and_noise_give_no_text() {
     let Some(path) = model() else { return };

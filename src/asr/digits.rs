@@ -70,6 +70,19 @@ impl NumberCheck {
     }
 }
 
+impl NumberCheck {
+    /// The byte range of the phone number the extractor reads in `text`, if any.
+    pub fn number_at(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        let g = &self.grammar;
+        g.phone.run.find_iter(text).find(|m| phone::number(g, m.as_str()).is_some()).map(|m| m.range())
+    }
+
+    /// Other counts of the number written as `run` (see `phone::recounts`).
+    pub fn recounts(&self, run: &str) -> Vec<String> {
+        phone::recounts(&self.grammar, run)
+    }
+}
+
 fn is_separator(c: char) -> bool {
     matches!(c, ' ' | '-' | ',' | '、' | '‐' | '−')
 }

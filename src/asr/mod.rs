@@ -176,7 +176,8 @@ impl Recognizer {
         if stop.load(Ordering::Relaxed) {
             bail!("speech recognition stopped");
         }
-        let Decoded { text, avg_logprob, .. } = self.listen_for_number(&mut state, lang, prompt, first);
+        let heard = self.listen_for_number(&mut state, lang, prompt, first);
+        let Decoded { text, avg_logprob, .. } = self.recount_number(&mut state, lang, prompt, heard);
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?}");
         }
@@ -283,13 +284,85 @@ impl Recognizer {
         if check.missing_number_at(&second.text).is_none() { second } else { first }
     }
 
-    /// Decodes again from the encoder output still in `state` (the audio is not encoded
-    /// twice): the prompt and `focus.prefix` are fed, then greedy decoding with `focus`
-    /// masking the logits, for at most `budget` tokens.
-    fn redecode(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, focus: &digits::Focus, budget: usize) -> Result<Decoded> {
+    /// When the number in `heard` changes digit inside a planned group next to a
+    /// run of the next digit (`phone::recounts`: 090-4445-5555), weighs each count
+    /// by how likely the decoder finds it on the audio already encoded, and keeps
+    /// the likeliest. Greedy decoding picks one token at a time and miscounts such
+    /// runs; the whole written number, scored at once, usually does not.
+    fn recount_number(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
+        let Some(check) = self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c) else { return heard };
+        let joined: Vec<u8> = heard.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+        let Ok(joined) = String::from_utf8(joined) else { return heard };
+        let Some(run) = check.number_at(&joined) else { return heard };
+        let counts = check.recounts(&joined[run.clone()]);
+        if counts.is_empty() {
+            return heard;
+        }
+        // The tokens before the number are context; the rest of the text is scored.
+        let mut end = 0;
+        let prefix: Vec<i32> = heard
+            .tokens
+            .iter()
+            .take_while(|(_, b)| {
+                end += b.len();
+                end <= run.start
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
+        let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, &joined[run.end..]);
+        let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(counts.iter().map(|c| tail(c))).collect();
+        let Ok(scores) = self.score_tails(state, lang, prompt, &prefix, &tails) else { return heard };
+        if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+            eprintln!("asr: recounted {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
+        }
+        let best = (0..tails.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+        if best == 0 {
+            return heard;
+        }
+        Decoded { text: format!("{}{}", &joined[..start], tails[best]), ..heard }
+    }
+
+    /// Log-likelihood of each of `tails` (text, then the end of the transcript)
+    /// after the context and `prefix`, on the encoder output still in `state`.
+    fn score_tails(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, prefix: &[i32], tails: &[String]) -> Result<Vec<f64>> {
         let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
         let threads = self.opts.threads;
-        // The same context whisper_full builds: <|prev|> prompt <|sot|> <|lang|> <|transcribe|> <|notimestamps|>
+        let mut fed = self.context_tokens(lang, prompt)?;
+        fed.extend_from_slice(prefix);
+        let (context, last) = fed.split_at(fed.len() - 1);
+        state.decode(context, 0, threads).map_err(err)?;
+        state.decode(last, context.len(), threads).map_err(err)?;
+        let after_context = self.log_probs(state)?;
+        let eot = self.ctx.token_eot();
+        let mut scores = Vec::new();
+        for tail in tails {
+            let toks = self.ctx.tokenize(tail, 64).map_err(err)?;
+            let Some(&first) = toks.first() else { bail!("nothing to score") };
+            let mut logp = after_context[first as usize];
+            for (i, &t) in toks.iter().enumerate() {
+                state.decode(&[t], fed.len() + i, threads).map_err(err)?;
+                let next = toks.get(i + 1).copied().unwrap_or(eot);
+                logp += self.log_probs(state)?[next as usize];
+            }
+            scores.push(logp);
+        }
+        Ok(scores)
+    }
+
+    /// Log-probabilities of the next text token (or the end) from the last decode.
+    fn log_probs(&self, state: &whisper_rs::WhisperState) -> Result<Vec<f64>> {
+        let logits = state.get_logits().map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
+        let text = &logits[..=(self.ctx.token_eot() as usize).min(logits.len() - 1)];
+        let max = text.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+        let log_sum = text.iter().map(|&l| ((l - max) as f64).exp()).sum::<f64>().ln() + max as f64;
+        Ok(text.iter().map(|&l| l as f64 - log_sum).collect())
+    }
+
+    /// What whisper_full feeds the decoder before the text:
+    /// <|prev|> prompt <|sot|> <|lang|> <|transcribe|> <|notimestamps|>
+    fn context_tokens(&self, lang: &str, prompt: &str) -> Result<Vec<i32>> {
+        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
         let mut fed = Vec::new();
         if !prompt.is_empty() {
             fed.push(self.ctx.token_prev());
@@ -297,6 +370,16 @@ impl Recognizer {
         }
         let lang_id = whisper_rs::get_lang_id(lang).ok_or_else(|| anyhow::anyhow!("unknown language `{lang}`"))?;
         fed.extend([self.ctx.token_sot(), self.ctx.token_lang(lang_id), self.ctx.token_transcribe(), self.ctx.token_not()]);
+        Ok(fed)
+    }
+
+    /// Decodes again from the encoder output still in `state` (the audio is not encoded
+    /// twice): the prompt and `focus.prefix` are fed, then greedy decoding with `focus`
+    /// masking the logits, for at most `budget` tokens.
+    fn redecode(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, focus: &digits::Focus, budget: usize) -> Result<Decoded> {
+        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
+        let threads = self.opts.threads;
+        let mut fed = self.context_tokens(lang, prompt)?;
         fed.extend_from_slice(focus.prefix);
         // whisper_get_logits returns the first position of a batch, not the last: the
         // last token goes alone so that its logits are the ones read.
