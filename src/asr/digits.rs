@@ -3,7 +3,8 @@
 //! miscounts runs of one digit, and the dialogue cannot undo either. When a first
 //! transcript has a phone cue, or a long run of digits, and no well-formed number
 //! follows, the utterance is decoded again with the tokens up to the cue forced and
-//! only digit tokens allowed until the number has the length the numbering plan wants.
+//! only digit tokens allowed until the number has the length the numbering plan wants,
+//! written in one of the plan's ways of grouping it (090-5555-6666).
 
 use crate::extract::phone;
 use crate::grammar::Grammar;
@@ -47,6 +48,17 @@ impl NumberCheck {
         phone::may_grow(&self.grammar, groups)
     }
 
+    /// The byte range of the phone number the extractor reads in `text`, if any.
+    pub fn number_at(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        let g = &self.grammar;
+        g.phone.run.find_iter(text).find(|m| phone::number(g, m.as_str()).is_some()).map(|m| m.range())
+    }
+
+    /// Other counts of the number written as `run` (see `phone::recounts`).
+    pub fn recounts(&self, run: &str) -> Vec<String> {
+        phone::recounts(&self.grammar, run)
+    }
+
     /// The byte offset in `text` where a phone number should start but none the
     /// extractor can read does: right after a cue, or at a long run of digits. None
     /// when the number reads or none was announced.
@@ -67,19 +79,6 @@ impl NumberCheck {
             .find_iter(text)
             .find(|m| m.as_str().chars().filter(char::is_ascii_digit).count() >= MIN_RUN_WITHOUT_CUE)
             .and_then(|m| (!reads(m.as_str())).then_some(m.start()))
-    }
-}
-
-impl NumberCheck {
-    /// The byte range of the phone number the extractor reads in `text`, if any.
-    pub fn number_at(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        let g = &self.grammar;
-        g.phone.run.find_iter(text).find(|m| phone::number(g, m.as_str()).is_some()).map(|m| m.range())
-    }
-
-    /// Other counts of the number written as `run` (see `phone::recounts`).
-    pub fn recounts(&self, run: &str) -> Vec<String> {
-        phone::recounts(&self.grammar, run)
     }
 }
 

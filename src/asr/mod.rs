@@ -65,6 +65,19 @@ const MAX_PROMPT_TOKENS: usize = 223;
 /// Tokens the second listen may add beyond what the first transcript had after the cue.
 const EXTRA_NUMBER_TOKENS: usize = 12;
 
+/// The ids of the tokens that end at or before byte `at` of their joined text.
+fn tokens_before(tokens: &[(i32, Vec<u8>)], at: usize) -> Vec<i32> {
+    let mut end = 0;
+    tokens
+        .iter()
+        .take_while(|(_, b)| {
+            end += b.len();
+            end <= at
+        })
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 /// whisper.cpp's abort callback: `data` is the `AtomicBool` given to `transcribe_unless`.
 unsafe extern "C" fn stop_requested(data: *mut std::ffi::c_void) -> bool {
     // SAFETY: set in `decode` to a flag that outlives the decode.
@@ -264,16 +277,7 @@ impl Recognizer {
         let Ok(joined) = String::from_utf8(joined) else { return first };
         let Some(at) = check.missing_number_at(&joined) else { return first };
         // The forced prefix: every token that ends at or before the number's start.
-        let mut end = 0;
-        let prefix: Vec<i32> = first
-            .tokens
-            .iter()
-            .take_while(|(_, b)| {
-                end += b.len();
-                end <= at
-            })
-            .map(|(id, _)| *id)
-            .collect();
+        let prefix = tokens_before(&first.tokens, at);
         let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
         // The second listen is a refinement: if it fails, the first transcript stands.
@@ -299,16 +303,7 @@ impl Recognizer {
             return heard;
         }
         // The tokens before the number are context; the rest of the text is scored.
-        let mut end = 0;
-        let prefix: Vec<i32> = heard
-            .tokens
-            .iter()
-            .take_while(|(_, b)| {
-                end += b.len();
-                end <= run.start
-            })
-            .map(|(id, _)| *id)
-            .collect();
+        let prefix = tokens_before(&heard.tokens, run.start);
         let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
         let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, &joined[run.end..]);
         let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(counts.iter().map(|c| tail(c))).collect();

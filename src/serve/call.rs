@@ -241,8 +241,8 @@ impl Call {
                         speaking_since = None;
                     }
                     // Hold the turn open a little: callers pause mid-sentence, and
-                    // a sentence resumed within the window joins this turn.
-                    // The transcription starts at once, inside the window, and is
+                    // a sentence resumed within the window joins this turn. The
+                    // transcription starts at once, inside the window, and is
                     // dropped (and stopped) if the caller goes on.
                     for u in utterances {
                         pending.extend_from_slice(&u.samples);
