@@ -84,6 +84,9 @@ unsafe extern "C" fn stop_requested(data: *mut std::ffi::c_void) -> bool {
     unsafe { (*(data as *const AtomicBool)).load(Ordering::Relaxed) }
 }
 
+/// Characters after a phone number scored with it in a recount.
+const NUMBER_CONTEXT_CHARS: usize = 6;
+
 /// Encoder positions below which whisper starts looping on short clips (measured).
 const MIN_AUDIO_CTX: usize = 384;
 
@@ -305,9 +308,13 @@ impl Recognizer {
         // The tokens before the number are context; the rest of the text is scored.
         let prefix = tokens_before(&heard.tokens, run.start);
         let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
-        let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, &joined[run.end..]);
+        // What follows is the same for every count; a few characters of it tell
+        // where the number ends, and scoring more would only cost time.
+        let after: String = joined[run.end..].chars().take(NUMBER_CONTEXT_CHARS).collect();
+        let ends = run.end + after.len() == joined.len();
+        let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, after);
         let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(counts.iter().map(|c| tail(c))).collect();
-        let Ok(scores) = self.score_tails(state, lang, prompt, &prefix, &tails) else { return heard };
+        let Ok(scores) = self.score_tails(state, lang, prompt, &prefix, &tails, ends) else { return heard };
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
             eprintln!("asr: recounted {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
         }
@@ -315,12 +322,13 @@ impl Recognizer {
         if best == 0 {
             return heard;
         }
-        Decoded { text: format!("{}{}", &joined[..start], tails[best]), ..heard }
+        let number = &counts[best - 1];
+        Decoded { text: format!("{}{}{}", &joined[..run.start], number, &joined[run.end..]), ..heard }
     }
 
-    /// Log-likelihood of each of `tails` (text, then the end of the transcript)
-    /// after the context and `prefix`, on the encoder output still in `state`.
-    fn score_tails(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, prefix: &[i32], tails: &[String]) -> Result<Vec<f64>> {
+    /// Log-likelihood of each of `tails` after the context and `prefix`, on the
+    /// encoder output still in `state`; with `ends`, the transcript's end counts too.
+    fn score_tails(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, prefix: &[i32], tails: &[String], ends: bool) -> Result<Vec<f64>> {
         let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
         let threads = self.opts.threads;
         let mut fed = self.context_tokens(lang, prompt)?;
@@ -336,8 +344,12 @@ impl Recognizer {
             let Some(&first) = toks.first() else { bail!("nothing to score") };
             let mut logp = after_context[first as usize];
             for (i, &t) in toks.iter().enumerate() {
+                let next = match toks.get(i + 1) {
+                    Some(&n) => n,
+                    None if ends => eot,
+                    None => break,
+                };
                 state.decode(&[t], fed.len() + i, threads).map_err(err)?;
-                let next = toks.get(i + 1).copied().unwrap_or(eot);
                 logp += self.log_probs(state)?[next as usize];
             }
             scores.push(logp);
