@@ -120,6 +120,13 @@ struct Decoded {
     no_speech_prob: f32,
 }
 
+impl Decoded {
+    /// The text tokens joined, so byte offsets in it line up with the tokens.
+    fn joined(&self) -> Option<String> {
+        String::from_utf8(self.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect()).ok()
+    }
+}
+
 impl Recognizer {
     /// Loads the model at `path` (see `crate::model::resolve_model`).
     pub fn load(path: &Path) -> Result<Recognizer> {
@@ -275,9 +282,7 @@ impl Recognizer {
         prompt: &str,
         first: Decoded,
     ) -> Decoded {
-        let Some(check) = self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c) else { return first };
-        let joined: Vec<u8> = first.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
-        let Ok(joined) = String::from_utf8(joined) else { return first };
+        let (Some(check), Some(joined)) = (self.number_check(lang), first.joined()) else { return first };
         let Some(at) = check.missing_number_at(&joined) else { return first };
         // The forced prefix: every token that ends at or before the number's start.
         let prefix = tokens_before(&first.tokens, at);
@@ -297,9 +302,7 @@ impl Recognizer {
     /// the likeliest. Greedy decoding picks one token at a time and miscounts such
     /// runs; the whole written number, scored at once, usually does not.
     fn recount_number(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
-        let Some(check) = self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c) else { return heard };
-        let joined: Vec<u8> = heard.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
-        let Ok(joined) = String::from_utf8(joined) else { return heard };
+        let (Some(check), Some(joined)) = (self.number_check(lang), heard.joined()) else { return heard };
         let Some(run) = check.number_at(&joined) else { return heard };
         let counts = check.recounts(&joined[run.clone()]);
         if counts.is_empty() {
@@ -333,16 +336,14 @@ impl Recognizer {
         let threads = self.opts.threads;
         let mut fed = self.context_tokens(lang, prompt)?;
         fed.extend_from_slice(prefix);
-        let (context, last) = fed.split_at(fed.len() - 1);
-        state.decode(context, 0, threads).map_err(err)?;
-        state.decode(last, context.len(), threads).map_err(err)?;
+        self.feed(state, &fed)?;
         let after_context = self.log_probs(state)?;
         let eot = self.ctx.token_eot();
         let mut scores = Vec::new();
         for tail in tails {
             let toks = self.ctx.tokenize(tail, 64).map_err(err)?;
             let Some(&first) = toks.first() else { bail!("nothing to score") };
-            let mut logp = after_context[first as usize];
+            let mut logp = after_context[first as usize] as f64;
             for (i, &t) in toks.iter().enumerate() {
                 let next = match toks.get(i + 1) {
                     Some(&n) => n,
@@ -350,20 +351,38 @@ impl Recognizer {
                     None => break,
                 };
                 state.decode(&[t], fed.len() + i, threads).map_err(err)?;
-                logp += self.log_probs(state)?[next as usize];
+                logp += self.log_probs(state)?[next as usize] as f64;
             }
             scores.push(logp);
         }
         Ok(scores)
     }
 
-    /// Log-probabilities of the next text token (or the end) from the last decode.
-    fn log_probs(&self, state: &whisper_rs::WhisperState) -> Result<Vec<f64>> {
+    /// Log-probabilities of the next text token (or the end) from the last decode;
+    /// special tokens (start, language, timestamps …) are never text and are left out.
+    fn log_probs(&self, state: &whisper_rs::WhisperState) -> Result<Vec<f32>> {
         let logits = state.get_logits().map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
         let text = &logits[..=(self.ctx.token_eot() as usize).min(logits.len() - 1)];
         let max = text.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
         let log_sum = text.iter().map(|&l| ((l - max) as f64).exp()).sum::<f64>().ln() + max as f64;
-        Ok(text.iter().map(|&l| l as f64 - log_sum).collect())
+        Ok(text.iter().map(|&l| (l as f64 - log_sum) as f32).collect())
+    }
+
+    /// Feeds `fed` from position 0. whisper_get_logits returns the first position of
+    /// a batch, not the last: the last token goes alone so that its logits are the
+    /// ones read next.
+    fn feed(&self, state: &mut whisper_rs::WhisperState, fed: &[i32]) -> Result<()> {
+        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
+        let (context, last) = fed.split_at(fed.len().saturating_sub(1));
+        if !context.is_empty() {
+            state.decode(context, 0, self.opts.threads).map_err(err)?;
+        }
+        state.decode(last, context.len(), self.opts.threads).map_err(err)
+    }
+
+    /// The phone cues and numbering plan of `lang`, for the second listen and recounts.
+    fn number_check(&self, lang: &str) -> Option<&digits::NumberCheck> {
+        self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c)
     }
 
     /// What whisper_full feeds the decoder before the text:
@@ -388,30 +407,20 @@ impl Recognizer {
         let threads = self.opts.threads;
         let mut fed = self.context_tokens(lang, prompt)?;
         fed.extend_from_slice(focus.prefix);
-        // whisper_get_logits returns the first position of a batch, not the last: the
-        // last token goes alone so that its logits are the ones read.
-        let (context, last) = fed.split_at(fed.len() - 1);
-        state.decode(context, 0, threads).map_err(err)?;
-        state.decode(last, context.len(), threads).map_err(err)?;
+        self.feed(state, &fed)?;
         let mut n_past = fed.len();
 
         let eot = self.ctx.token_eot();
         let mut text: Vec<i32> = focus.prefix.to_vec();
         let mut logp = 0f64;
-        let mut logits = Vec::new();
         for _ in 0..budget {
-            logits.clear();
-            logits.extend_from_slice(state.get_logits().map_err(err)?);
-            // Special tokens (start, language, timestamps …) are never text.
-            logits.iter_mut().skip(eot as usize + 1).for_each(|l| *l = f32::NEG_INFINITY);
-            let max = logits.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-            let log_sum = logits.iter().map(|&l| ((l - max) as f64).exp()).sum::<f64>().ln() + max as f64;
+            let mut logits = self.log_probs(state)?;
             focus.filter(&text, &mut logits);
             let Some((next, &l)) = logits.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) else { break };
             if !l.is_finite() || next as i32 == eot {
                 break;
             }
-            logp += l as f64 - log_sum;
+            logp += l as f64;
             text.push(next as i32);
             state.decode(&[next as i32], n_past, threads).map_err(err)?;
             n_past += 1;

@@ -50,14 +50,8 @@ pub fn misheard(g: &Grammar, run: &str) -> Option<String> {
 /// once its prefix decides it; before that, the most it could have.
 pub fn wanted_digits(g: &Grammar, digits: &str) -> usize {
     let plan = Plan::of(g);
-    let undecided = plan.entries.iter().filter(|e| e.prefixes.iter().any(|p| p.len() > digits.len() && p.starts_with(digits)));
     let decided = plan.entry(digits).map_or(plan.max, |e| e.digits);
-    undecided.map(|e| e.digits).fold(decided, usize::max)
-}
-
-/// Whether `digits` is a whole number under the plan.
-pub fn is_valid(g: &Grammar, digits: &str) -> bool {
-    Plan::of(g).valid(digits)
+    plan.undecided(digits).map(|e| e.digits).fold(decided, usize::max)
 }
 
 /// Whether a run of numerals is written the way the plan writes its number: every
@@ -72,8 +66,9 @@ pub fn written_as_planned(g: &Grammar, run: &str) -> bool {
     }
     // A count the plan rejects is the repair's business, not this check's.
     let plan = Plan::of(g);
-    match plan.entry(&digits(&toks)) {
-        Some(e) if !e.groups.is_empty() && plan.valid(&digits(&toks)) => e.groups.iter().any(|w| groups_fit(&toks, w)),
+    let d = digits(&toks);
+    match plan.entry(&d) {
+        Some(e) if !e.groups.is_empty() && plan.valid(&d) => e.groups.iter().any(|w| groups_fit(&toks, w)),
         _ => true,
     }
 }
@@ -85,8 +80,7 @@ pub fn may_grow(g: &Grammar, groups: &[&str]) -> bool {
     let plan = Plan::of(g);
     let d: String = groups.concat();
     let n = d.len();
-    let mut entries: Vec<&PlanEntry> =
-        plan.entries.iter().filter(|e| e.prefixes.iter().any(|p| p.len() > n && p.starts_with(d.as_str()))).collect();
+    let mut entries: Vec<&PlanEntry> = plan.undecided(&d).collect();
     entries.extend(plan.entry(&d));
     if entries.is_empty() {
         return n <= plan.max;
@@ -98,7 +92,7 @@ pub fn may_grow(g: &Grammar, groups: &[&str]) -> bool {
 /// boundaries and the open one does not run past the next.
 fn grows_into(groups: &[&str], way: &[usize]) -> bool {
     let Some((open, closed)) = groups.split_last() else { return true };
-    let ends: Vec<usize> = way.iter().scan(0, |s, g| { *s += g; Some(*s) }).collect();
+    let ends = group_ends(way);
     let mut end = 0;
     for c in closed {
         end += c.len();
@@ -133,7 +127,7 @@ pub fn recounts(g: &Grammar, run: &str) -> Vec<String> {
     }
     let mut out: Vec<String> = Vec::new();
     for way in &entry.groups {
-        let ends: Vec<usize> = way.iter().scan(0, |s, g| { *s += g; Some(*s) }).collect();
+        let ends = group_ends(way);
         for pair in runs.windows(2) {
             let ((a, change), (_, b)) = (pair[0], pair[1]);
             for &at in ends.iter().filter(|&&e| e > a && e < b && e != change) {
@@ -233,6 +227,12 @@ impl Plan<'_> {
         Plan { entries: &g.phone.plan, min: g.phone.min_digits, max: g.phone.max_digits }
     }
 
+    /// The entries a number starting with `d` may still turn out to be under: those
+    /// with a longer prefix that `d` begins.
+    fn undecided<'b>(&'b self, d: &'b str) -> impl Iterator<Item = &'b PlanEntry> + 'b {
+        self.entries.iter().filter(move |e| e.prefixes.iter().any(|p| p.len() > d.len() && p.starts_with(d)))
+    }
+
     /// The plan entry with the longest prefix the digits start with.
     fn entry(&self, d: &str) -> Option<&PlanEntry> {
         self.entries
@@ -298,12 +298,17 @@ impl Plan<'_> {
     }
 }
 
+/// Where each group of a way of writing ends: [3, 4, 4] → [3, 7, 11].
+fn group_ends(way: &[usize]) -> Vec<usize> {
+    way.iter().scan(0, |s, g| { *s += g; Some(*s) }).collect()
+}
+
 /// Every written group ends where one of the plan's groups ends.
 fn groups_fit(toks: &[Token], plan: &[usize]) -> bool {
     if plan.is_empty() {
         return false;
     }
-    let ends: Vec<usize> = plan.iter().scan(0, |s, g| { *s += g; Some(*s) }).collect();
+    let ends = group_ends(plan);
     (1..toks.len()).filter(|&i| toks[i].group != toks[i - 1].group).all(|i| ends.contains(&i))
         && ends.last() == Some(&toks.len())
 }

@@ -182,6 +182,8 @@ fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
         return name.to_string();
     }
     let mut near: Vec<&str> = forms.values().filter(|v| one_letter_apart(&v.to_lowercase(), &first)).map(String::as_str).collect();
+    // A name with several spellings is one name.
+    near.sort_unstable();
     near.dedup();
     if let [one] = near.as_slice() {
         words[0] = one;
