@@ -8,7 +8,7 @@ use yoyaku::asr::Recognizer;
 fn model() -> Option<PathBuf> {
     let p = std::env::var_os("YOYAKU_MODEL")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ggml-base-q5_1.bin"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ggml-base-q8_0.bin"));
     if p.is_file() {
         Some(p)
     } else {

@@ -192,7 +192,9 @@ impl Recognizer {
         };
         let domain = self.prompts.iter().find(|(l, _)| l == lang).map(|(_, p)| p.as_str());
         let prompt = prompt.or(if self.opts.domain_prompt { domain } else { None }).unwrap_or("");
+        let started = std::time::Instant::now();
         let first = self.decode(&mut state, &audio, lang, prompt, stop)?;
+        let first_ms = started.elapsed().as_millis();
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
         let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(first.no_speech_prob);
@@ -202,7 +204,8 @@ impl Recognizer {
         let heard = self.listen_for_number(&mut state, lang, prompt, first);
         let Decoded { text, avg_logprob, .. } = self.recount_number(&mut state, lang, prompt, heard);
         if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
-            eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?}");
+            let ms = started.elapsed().as_millis();
+            eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?} ({ms} ms, first pass {first_ms} ms)");
         }
         let detected = lang.to_string();
         let mut text = text.trim().to_string();

@@ -19,7 +19,7 @@ pub enum Action {
         #[arg(long, default_value = model::DEFAULT_MODEL)]
         model: String,
         /// f16, q8_0, q5_1, q5_0 or q4_0.
-        #[arg(long, default_value = "q5_1")]
+        #[arg(long, default_value = "q8_0")]
         quant: String,
         /// Where to write it (default: models/ggml-<model>-<quant>.bin).
         #[arg(long)]

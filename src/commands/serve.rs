@@ -12,6 +12,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Days ahead whose dates are synthesised at start: most bookings fall within them.
+const WARM_DAYS: u32 = 14;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Business profile (TOML).
@@ -76,12 +79,21 @@ pub fn run(a: Args) -> Result<()> {
     let tts: Arc<dyn TextToSpeech> = if a.tone_tts {
         Arc::new(ToneTts::default())
     } else {
-        let e = EngineTts::default();
-        e.preload(&profile.language)?;
-        // The stock prompts, synthesised now, play at once in every call.
-        let lines = crate::session::Session::stock_lines(&profile, &profile.language)?;
-        e.warm(&profile.language, &lines).context("cannot synthesise the agent's prompts")?;
-        Arc::new(e)
+        let e = Arc::new(EngineTts::default());
+        let lang = profile.language.clone();
+        e.preload(&lang)?;
+        // The stock prompts, synthesised now, play at once in every call; so does
+        // the start of a read-back for the coming days, synthesised while the
+        // first calls come in.
+        let (today, lines) = (clock.now().date(), crate::session::Session::stock_lines);
+        e.warm(&lang, &lines(&profile, &lang, today, 0)?).context("cannot synthesise the agent's prompts")?;
+        let (dated, warming) = (lines(&profile, &lang, today, WARM_DAYS)?, e.clone());
+        std::thread::spawn(move || {
+            if let Err(err) = warming.warm(&lang, &dated) {
+                eprintln!("yoyaku: cannot synthesise the read-back dates ahead: {err:#}");
+            }
+        });
+        e
     };
     let token = match a.token.filter(|t| !t.is_empty()) {
         Some(t) => t,

@@ -10,7 +10,7 @@ pub struct Args {
     /// Language spoken: ja, en or auto (detect).
     #[arg(long, default_value = "auto", value_parser = ["ja", "en", "auto"])]
     pub lang: String,
-    /// ggml model file (default: $YOYAKU_MODEL, else models/ggml-base-q5_1.bin, installed if missing).
+    /// ggml model file (default: $YOYAKU_MODEL, else models/ggml-base-q8_0.bin, installed if missing).
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// WAV files to transcribe.

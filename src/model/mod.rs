@@ -12,9 +12,9 @@ pub use ggml::Quant;
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
-/// The model used unless told otherwise: multilingual base, q5_1.
+/// The model used unless told otherwise: multilingual base, q8_0 (models/README.md says why).
 pub const DEFAULT_MODEL: &str = "base";
-pub const DEFAULT_QUANT: Quant = Quant::Q5_1;
+pub const DEFAULT_QUANT: Quant = Quant::Q8_0;
 
 /// The project's `models/` directory: `./models` when it exists (running from the
 /// project root), else the one two levels above the executable (`target/<profile>/`).

@@ -290,14 +290,20 @@ impl Call {
         let len = samples.len();
         let flag = stop.clone();
         let task = tokio::spawn(async move {
+            let queued = Instant::now();
             let _permit = sh.asr_slots.acquire().await?;
             if flag.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let s2 = sh.clone();
-            tokio::task::spawn_blocking(move || s2.stt.transcribe_unless(&samples, &s2.lang, &flag))
+            let (s2, started) = (sh.clone(), Instant::now());
+            let text = tokio::task::spawn_blocking(move || s2.stt.transcribe_unless(&samples, &s2.lang, &flag))
                 .await?
-                .context("speech recognition failed")
+                .context("speech recognition failed");
+            if std::env::var_os("YOYAKU_TIMING").is_some() {
+                let done = if matches!(text, Ok(Some(_))) { "recognised" } else { "stopped" };
+                eprintln!("timing: {:.1} s of speech waited {} ms, {done} in {} ms", len as f64 / 16_000.0, (started - queued).as_millis(), started.elapsed().as_millis());
+            }
+            text
         });
         Early { len, stop, task }
     }
