@@ -60,6 +60,11 @@ impl Options {
     }
 }
 
+/// The sampled retry's first temperature (then twice that): whisper's usual step.
+const RETRY_TEMPERATURE: f32 = 0.4;
+/// A pattern repeated this often, over this many tokens, is a loop, not speech.
+const LOOP_REPEATS: usize = 6;
+const LOOP_TOKENS: usize = 12;
 /// whisper.cpp keeps at most half its 448-token text context for the prompt.
 const MAX_PROMPT_TOKENS: usize = 223;
 /// Tokens the second listen may add beyond what the first transcript had after the cue.
@@ -125,6 +130,29 @@ impl Decoded {
     fn joined(&self) -> Option<String> {
         String::from_utf8(self.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect()).ok()
     }
+
+    /// The first `n` tokens only.
+    fn cut(&self, n: usize) -> Decoded {
+        let tokens = self.tokens[..n.min(self.tokens.len())].to_vec();
+        let bytes: Vec<u8> = tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+        Decoded { text: String::from_utf8_lossy(&bytes).into_owned(), tokens, ..*self }
+    }
+}
+
+/// Where the tokens start repeating one short pattern (a loop), if they end in one:
+/// the same 1–4 tokens at least `LOOP_REPEATS` times over at least `LOOP_TOKENS` tokens.
+fn loop_start(tokens: &[(i32, Vec<u8>)]) -> Option<usize> {
+    let ids: Vec<i32> = tokens.iter().map(|(t, _)| *t).collect();
+    (1..=4)
+        .filter_map(|period| {
+            let mut start = ids.len().checked_sub(period)?;
+            while start >= period && ids[start - period..start] == ids[start..start + period] {
+                start -= period;
+            }
+            let repeated = ids.len() - start;
+            (repeated / period >= LOOP_REPEATS && repeated >= LOOP_TOKENS).then_some(start)
+        })
+        .min()
 }
 
 impl Recognizer {
@@ -193,7 +221,20 @@ impl Recognizer {
         let domain = self.prompts.iter().find(|(l, _)| l == lang).map(|(_, p)| p.as_str());
         let prompt = prompt.or(if self.opts.domain_prompt { domain } else { None }).unwrap_or("");
         let started = std::time::Instant::now();
-        let first = self.decode(&mut state, &audio, lang, prompt, stop)?;
+        let mut first = self.decode(&mut state, &audio, lang, prompt, stop, false)?;
+        if let Some(at) = loop_start(&first.tokens) {
+            // Greedy decoding repeats itself, most often on a number said digit by
+            // digit ("…number is 0-1077778888888…"). What comes before the loop is
+            // usually right (the second listen then writes the number), and better
+            // than a sampled retry, which tends to garble the whole turn; only a loop
+            // that leaves next to nothing is decoded again with sampling.
+            let cut = first.cut(at);
+            let retry = at < LOOP_TOKENS;
+            if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+                eprintln!("asr: greedy pass repeats itself after {:?}{}", cut.text, if retry { "; sampling again" } else { "" });
+            }
+            first = if retry { self.decode(&mut state, &audio, lang, prompt, stop, true)? } else { cut };
+        }
         let first_ms = started.elapsed().as_millis();
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
@@ -220,8 +261,9 @@ impl Recognizer {
 }
 
 impl Recognizer {
-    /// One whisper pass (encoder and decoder) over `audio`.
-    fn decode(&self, state: &mut whisper_rs::WhisperState, audio: &[f32], lang: &str, prompt: &str, stop: &AtomicBool) -> Result<Decoded> {
+    /// One whisper pass (encoder and decoder) over `audio`: greedy, or with `retry`
+    /// sampled at temperature 0.4, then 0.8 if that fails too.
+    fn decode(&self, state: &mut whisper_rs::WhisperState, audio: &[f32], lang: &str, prompt: &str, stop: &AtomicBool, retry: bool) -> Result<Decoded> {
         // Beam search (4) was tried for both passes: no better, twice the time.
         let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         p.set_n_threads(self.opts.threads as i32);
@@ -233,8 +275,14 @@ impl Recognizer {
         p.set_suppress_blank(true);
         p.set_suppress_nst(true);
         p.set_no_speech_thold(NO_SPEECH_THOLD);
-        // Temperature fallback re-decodes up to 5 times; one retry bounds the latency.
-        p.set_temperature_inc(0.4);
+        // whisper's own fallback would resample every repetition loop; `transcribe`
+        // decides when a loop is worth a sampled retry (see `loop_start`).
+        if retry {
+            p.set_temperature(RETRY_TEMPERATURE);
+            p.set_temperature_inc(RETRY_TEMPERATURE);
+        } else {
+            p.set_temperature_inc(0.0);
+        }
         p.set_print_special(false);
         p.set_print_progress(false);
         p.set_print_realtime(false);
@@ -519,6 +567,21 @@ fn load_prompt(lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loop_is_found_where_it_starts() {
+        let toks = |ids: &[i32]| ids.iter().map(|&t| (t, vec![b'x'])).collect::<Vec<_>>();
+        // "… is 0-10777 7888 88 88 88 …": the loop starts at the first repeat.
+        let mut ids = vec![1, 2, 3, 4, 5];
+        ids.extend([9; 14]);
+        assert_eq!(loop_start(&toks(&ids)), Some(5));
+        let mut ids = vec![1, 2, 3];
+        ids.extend([7, 8].repeat(8));
+        assert_eq!(loop_start(&toks(&ids)), Some(3));
+        // A number said as runs of one digit is no loop.
+        assert_eq!(loop_start(&toks(&[1, 2, 4, 4, 4, 4, 5, 5, 5, 5, 6])), None);
+        assert_eq!(loop_start(&toks(&[])), None);
+    }
 
     #[test]
     fn audio_ctx_grows_with_audio_and_is_capped() {
