@@ -65,6 +65,7 @@ const RETRY_TEMPERATURE: f32 = 0.4;
 /// A pattern repeated this often, over this many tokens, is a loop, not speech.
 const LOOP_REPEATS: usize = 6;
 const LOOP_TOKENS: usize = 12;
+
 /// whisper.cpp keeps at most half its 448-token text context for the prompt.
 const MAX_PROMPT_TOKENS: usize = 223;
 /// Tokens the second listen may add beyond what the first transcript had after the cue.
