@@ -59,13 +59,18 @@ impl Session {
         Ok((s, greeting))
     }
 
-    /// The agent's lines for this business, placeholders other than the business
-    /// name unfilled, and those with a date for the `days` days from `today` (see
-    /// `Say::stock_lines`).
-    pub fn stock_lines(profile: &Profile, lang: &str, today: NaiveDate, days: u32) -> Result<Vec<String>> {
+    /// The agent's lines for this business, placeholders other than the
+    /// business name unfilled (see `Say::stock_lines`).
+    pub fn stock_lines(profile: &Profile, lang: &str) -> Result<Vec<String>> {
+        let g = grammar(lang)?;
+        Ok(crate::dialogue::Say::new(&g).stock_lines(profile.display_name(lang)))
+    }
+
+    /// The lines that speak a date, for the `days` days from `today` (see `Say::dated_lines`).
+    pub fn dated_lines(profile: &Profile, lang: &str, today: NaiveDate, days: u32) -> Result<Vec<String>> {
         let g = grammar(lang)?;
         let days = today.iter_days().take(days as usize);
-        Ok(crate::dialogue::Say::new(&g).stock_lines(profile.display_name(lang), days))
+        Ok(crate::dialogue::Say::new(&g).dated_lines(profile.display_name(lang), days))
     }
 
     pub fn turn(&mut self, text: &str, now: NaiveDateTime, store: &mut Store) -> Result<Turn> {

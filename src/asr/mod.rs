@@ -127,6 +127,12 @@ struct Decoded {
 }
 
 impl Decoded {
+    /// A transcript of `tokens`, its text their bytes joined.
+    fn of_tokens(tokens: Vec<(i32, Vec<u8>)>, avg_logprob: f32, no_speech_prob: f32) -> Decoded {
+        let bytes: Vec<u8> = tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
+        Decoded { text: String::from_utf8_lossy(&bytes).into_owned(), tokens, avg_logprob, no_speech_prob }
+    }
+
     /// The text tokens joined, so byte offsets in it line up with the tokens.
     fn joined(&self) -> Option<String> {
         String::from_utf8(self.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect()).ok()
@@ -134,10 +140,13 @@ impl Decoded {
 
     /// The first `n` tokens only.
     fn cut(&self, n: usize) -> Decoded {
-        let tokens = self.tokens[..n.min(self.tokens.len())].to_vec();
-        let bytes: Vec<u8> = tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
-        Decoded { text: String::from_utf8_lossy(&bytes).into_owned(), tokens, ..*self }
+        Decoded::of_tokens(self.tokens[..n.min(self.tokens.len())].to_vec(), self.avg_logprob, self.no_speech_prob)
     }
+}
+
+/// Whether YOYAKU_ASR_DEBUG asks for each pass's text on stderr.
+fn debugging() -> bool {
+    std::env::var_os("YOYAKU_ASR_DEBUG").is_some()
 }
 
 /// Where the tokens start repeating one short pattern (a loop), if they end in one:
@@ -231,7 +240,7 @@ impl Recognizer {
             // that leaves next to nothing is decoded again with sampling.
             let cut = first.cut(at);
             let retry = at < LOOP_TOKENS;
-            if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+            if debugging() {
                 eprintln!("asr: greedy pass repeats itself after {:?}{}", cut.text, if retry { "; sampling again" } else { "" });
             }
             first = if retry { self.decode(&mut state, &audio, lang, prompt, stop, true)? } else { cut };
@@ -245,7 +254,7 @@ impl Recognizer {
         }
         let heard = self.listen_for_number(&mut state, lang, prompt, first);
         let Decoded { text, avg_logprob, .. } = self.recount_number(&mut state, lang, prompt, heard);
-        if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+        if debugging() {
             let ms = started.elapsed().as_millis();
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?} ({ms} ms, first pass {first_ms} ms)");
         }
@@ -342,7 +351,7 @@ impl Recognizer {
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
         // The second listen is a refinement: if it fails, the first transcript stands.
         let Ok(second) = self.redecode(state, lang, prompt, &focus, budget) else { return first };
-        if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+        if debugging() {
             eprintln!("asr: listened again for a number: {:?} (avg_logprob {:.3})", second.text, second.avg_logprob);
         }
         if check.missing_number_at(&second.text).is_none() { second } else { first }
@@ -370,7 +379,7 @@ impl Recognizer {
         let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, after);
         let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(counts.iter().map(|c| tail(c))).collect();
         let Ok(scores) = self.score_tails(state, lang, prompt, &prefix, &tails, ends) else { return heard };
-        if std::env::var_os("YOYAKU_ASR_DEBUG").is_some() {
+        if debugging() {
             eprintln!("asr: recounted {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
         }
         let best = (0..tails.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
@@ -480,9 +489,8 @@ impl Recognizer {
         let n_new = text.len() - focus.prefix.len();
         let tokens: Vec<(i32, Vec<u8>)> =
             text.iter().map(|&t| (t, self.ctx.token_to_bytes(t).map(<[u8]>::to_vec).unwrap_or_default())).collect();
-        let bytes: Vec<u8> = tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
         let avg_logprob = if n_new > 0 { (logp / n_new as f64) as f32 } else { 0.0 };
-        Ok(Decoded { text: String::from_utf8_lossy(&bytes).into_owned(), tokens, avg_logprob, no_speech_prob: 0.0 })
+        Ok(Decoded::of_tokens(tokens, avg_logprob, 0.0))
     }
 
     /// P(no speech) at the start-of-transcript token, from the audio just encoded.

@@ -85,10 +85,10 @@ pub fn run(a: Args) -> Result<()> {
         // The stock prompts, synthesised now, play at once in every call; so does
         // the start of a read-back for the coming days, synthesised while the
         // first calls come in.
-        let today = clock.now().date();
-        let stock = |days| crate::session::Session::stock_lines(&profile, &lang, today, days);
-        e.warm(&lang, &stock(0)?).context("cannot synthesise the agent's prompts")?;
-        let (dated, warming) = (stock(WARM_DAYS)?, e.clone());
+        let stock = crate::session::Session::stock_lines(&profile, &lang)?;
+        e.warm(&lang, &stock).context("cannot synthesise the agent's prompts")?;
+        let dated = crate::session::Session::dated_lines(&profile, &lang, clock.now().date(), WARM_DAYS)?;
+        let warming = e.clone();
         std::thread::spawn(move || {
             if let Err(err) = warming.warm(&lang, &dated) {
                 eprintln!("yoyaku: cannot synthesise the read-back dates ahead: {err:#}");

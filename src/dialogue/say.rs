@@ -25,12 +25,16 @@ impl<'a> Say<'a> {
     }
 
     /// Every template with the business name filled in and the other
-    /// placeholders left as they are, and each template that speaks a date once
-    /// more for every one of `days`: what a synthesiser can prepare before a call
-    /// (a read-back starts with its date).
-    pub fn stock_lines(&self, business: &str, days: impl Iterator<Item = NaiveDate>) -> Vec<String> {
+    /// placeholders left as they are: what a synthesiser can prepare before a call.
+    pub fn stock_lines(&self, business: &str) -> Vec<String> {
+        self.p.say.keys().map(|k| self.line(k, &[("business", business.to_string())])).collect()
+    }
+
+    /// Each template that speaks a date, once for every one of `days`, the other
+    /// placeholders but the business name left: a read-back starts with its date.
+    pub fn dated_lines(&self, business: &str, days: impl Iterator<Item = NaiveDate>) -> Vec<String> {
         let business = ("business", business.to_string());
-        let mut lines: Vec<String> = self.p.say.keys().map(|k| self.line(k, &[business.clone()])).collect();
+        let mut lines = Vec::new();
         for day in days {
             let date = ("date", self.date(day));
             let dated = self.p.say.iter().filter(|(_, t)| t.contains("{date}"));
@@ -151,12 +155,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stock_lines_hold_the_start_of_each_coming_days_read_back() {
+    fn dated_lines_hold_the_start_of_each_coming_days_read_back() {
         let g = crate::session::grammar("ja").expect("ja grammar");
         let say = Say::new(&g);
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let phrases: Vec<String> =
-            say.stock_lines("テスト", today.iter_days().take(3)).iter().flat_map(|l| crate::tts::split_phrases(l)).collect();
+            say.dated_lines("テスト", today.iter_days().take(3)).iter().flat_map(|l| crate::tts::split_phrases(l)).collect();
         let first_phrase = |day: NaiveDate| {
             let time = NaiveTime::from_hms_opt(19, 0, 0).expect("time");
             let vars = [("date", say.date(day)), ("time", say.time(time)), ("party", say.party(4)), ("name", "田中".into()), ("phone", say.phone("09012345678"))];
@@ -165,6 +169,6 @@ mod tests {
         let tomorrow = today.succ_opt().expect("date");
         assert!(phrases.contains(&first_phrase(tomorrow)), "{:?} not among {phrases:?}", first_phrase(tomorrow));
         assert!(!phrases.contains(&first_phrase(today + chrono::Days::new(3))), "only the days asked for");
-        assert!(phrases.iter().any(|p| p.contains("テスト")), "the business name is filled in");
+        assert!(say.stock_lines("テスト").iter().any(|p| p.contains("テスト")), "the business name is filled in");
     }
 }
