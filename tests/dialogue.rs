@@ -80,6 +80,17 @@ fn asks_for_missing_slots_one_at_a_time_in_the_profiles_language() {
 }
 
 #[test]
+fn the_recogniser_hears_each_turn_after_the_question_it_answers() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    // Before the first turn: the domain prompt alone, not the greeting.
+    assert_eq!(c.session.last_reply(), None);
+    let asked = c.say("I'd like to book a table");
+    assert_eq!(c.session.last_reply(), Some(asked.as_str()));
+    let asked = c.say("tomorrow at 7pm for two");
+    assert_eq!(c.session.last_reply(), Some(asked.as_str()));
+}
+
+#[test]
 fn accepts_several_slots_at_once() {
     let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
     let r = c.say("A table for two next Friday at 8pm, I'm Anna Lee, 080 1111 2222");

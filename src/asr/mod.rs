@@ -199,14 +199,14 @@ impl Recognizer {
     }
 
     /// Transcribes one utterance of 16 kHz mono samples. `lang` is "ja", "en" or "auto";
-    /// `prompt` overrides the domain prompt for that language.
-    pub fn transcribe(&self, samples: &[f32], lang: &str, prompt: Option<&str>) -> Result<Transcript> {
-        self.transcribe_unless(samples, lang, prompt, &AtomicBool::new(false))
+    /// `after` is what the agent said just before, if anything (see `prompt_for`).
+    pub fn transcribe(&self, samples: &[f32], lang: &str, after: Option<&str>) -> Result<Transcript> {
+        self.transcribe_unless(samples, lang, after, &AtomicBool::new(false))
     }
 
     /// Like `transcribe`, but gives up soon after `stop` is set (whisper checks
     /// it between layers and tokens), with an error: the result is not wanted.
-    pub fn transcribe_unless(&self, samples: &[f32], lang: &str, prompt: Option<&str>, stop: &AtomicBool) -> Result<Transcript> {
+    pub fn transcribe_unless(&self, samples: &[f32], lang: &str, after: Option<&str>, stop: &AtomicBool) -> Result<Transcript> {
         if !matches!(lang, "ja" | "en" | "auto") {
             bail!("unknown language `{lang}`: use ja, en or auto");
         }
@@ -228,8 +228,8 @@ impl Recognizer {
             "auto" => "en",
             l => l,
         };
-        let domain = self.prompts.iter().find(|(l, _)| l == lang).map(|(_, p)| p.as_str());
-        let prompt = prompt.or(if self.opts.domain_prompt { domain } else { None }).unwrap_or("");
+        let prompt = self.prompt_for(lang, after);
+        let prompt = prompt.as_str();
         let started = std::time::Instant::now();
         let mut first = self.decode(&mut state, &audio, lang, prompt, stop, false)?;
         if let Some(at) = loop_start(&first.tokens) {
@@ -271,6 +271,15 @@ impl Recognizer {
 }
 
 impl Recognizer {
+    /// What the decoder reads before the caller's words, as if heard earlier in the
+    /// call: the domain prompt, then the agent's last line. A caller answers the
+    /// question just asked ("Is that correct?" → "Yes, please"), and whisper, trained
+    /// on running speech, hears an answer better after its question.
+    fn prompt_for(&self, lang: &str, after: Option<&str>) -> String {
+        let domain = self.prompts.iter().find(|(l, _)| l == lang).filter(|_| self.opts.domain_prompt).map(|(_, p)| p.as_str());
+        joined_prompt(lang, domain, after)
+    }
+
     /// One whisper pass (encoder and decoder) over `audio`: greedy, or with `retry`
     /// sampled at temperature 0.4, then 0.8 if that fails too.
     fn decode(&self, state: &mut whisper_rs::WhisperState, audio: &[f32], lang: &str, prompt: &str, stop: &AtomicBool, retry: bool) -> Result<Decoded> {
@@ -513,6 +522,16 @@ impl Recognizer {
     }
 }
 
+/// `domain` then `after`, as running text of `lang` (Japanese has no spaces).
+fn joined_prompt(lang: &str, domain: Option<&str>, after: Option<&str>) -> String {
+    let after = after.map(str::trim).filter(|a| !a.is_empty());
+    let sep = if lang == "ja" { "" } else { " " };
+    match (domain, after) {
+        (Some(d), Some(a)) => format!("{d}{sep}{a}"),
+        (d, a) => d.or(a).unwrap_or("").to_string(),
+    }
+}
+
 /// Whisper skips audio under 1 s, and likes some silence after the last word.
 fn pad(samples: &[f32]) -> Vec<f32> {
     let rate = crate::audio::SAMPLE_RATE as usize;
@@ -590,6 +609,21 @@ mod tests {
         // A number said as runs of one digit is no loop.
         assert_eq!(loop_start(&toks(&[1, 2, 4, 4, 4, 4, 5, 5, 5, 5, 6])), None);
         assert_eq!(loop_start(&toks(&[])), None);
+    }
+
+    #[test]
+    fn the_agents_last_line_follows_the_domain_prompt() {
+        let cases = [
+            ("en", Some("A booking call."), Some("Is that correct?"), "A booking call. Is that correct?"),
+            ("ja", Some("ご予約のお電話です。"), Some("お名前をお願いします。"), "ご予約のお電話です。お名前をお願いします。"),
+            ("en", Some("A booking call."), None, "A booking call."),
+            ("en", Some("A booking call."), Some("  "), "A booking call."),
+            ("en", None, Some("Is that correct?"), "Is that correct?"),
+            ("en", None, None, ""),
+        ];
+        for (lang, domain, after, want) in cases {
+            assert_eq!(joined_prompt(lang, domain, after), want);
+        }
     }
 
     #[test]

@@ -34,10 +34,24 @@ pub fn run(a: Args) -> Result<()> {
         Some(p) => Store::open(p)?,
         None => Store::open_in_memory()?,
     };
-    let texts = transcribe_turns(&a.turns, &lang, a.model.as_deref())?;
+    // Every .wav turn is read before the model loads, so a bad file fails fast.
+    let turns = read_turns(&a.turns)?;
     let (mut session, _) = Session::start(profile, &lang, a.call.caller_id.clone(), None, &store, now)?;
-    for text in &texts {
-        let turn = session.turn(text, now, &mut store)?;
+    let mut recognizer: Option<Recognizer> = None;
+    for (i, turn) in turns.iter().enumerate() {
+        let said = session.last_reply().map(str::to_string);
+        let text = match turn {
+            Turn::Text(t) => t.clone(),
+            Turn::Audio(samples) => {
+                if recognizer.is_none() {
+                    recognizer = Some(Recognizer::load(&crate::model::resolve_model(a.model.as_deref())?)?);
+                }
+                let rec = recognizer.as_ref().expect("loaded above");
+                let heard = rec.transcribe(samples, &lang, said.as_deref()).with_context(|| format!("turn {}", a.turns[i]))?;
+                heard.text.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+        };
+        let turn = session.turn(&text, now, &mut store)?;
         if turn.ended {
             break; // the agent has hung up; later turns go unheard
         }
@@ -63,28 +77,25 @@ pub fn run(a: Args) -> Result<()> {
     Ok(())
 }
 
-/// Texts stay as they are; .wav turns are transcribed with one model loaded once.
-fn transcribe_turns(turns: &[String], lang: &str, model: Option<&Path>) -> Result<Vec<String>> {
-    let mut recognizer: Option<Recognizer> = None;
-    let mut out = Vec::with_capacity(turns.len());
-    for turn in turns {
-        if !turn.to_ascii_lowercase().ends_with(".wav") {
-            out.push(turn.clone());
-            continue;
-        }
-        let samples = crate::audio::load_wav(Path::new(turn)).with_context(|| format!("turn {turn}"))?;
-        if !crate::audio::has_speech(&samples) {
-            out.push(String::new()); // silence: the agent hears nothing and asks again
-            continue;
-        }
-        if recognizer.is_none() {
-            recognizer = Some(Recognizer::load(&crate::model::resolve_model(model)?)?);
-        }
-        let rec = recognizer.as_ref().expect("loaded above");
-        let text = rec.transcribe(&samples, lang, None).with_context(|| format!("turn {turn}"))?.text;
-        out.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
-    }
-    Ok(out)
+/// A caller turn: a text as typed, or the samples of a .wav file.
+enum Turn {
+    Text(String),
+    Audio(Vec<f32>),
+}
+
+/// Texts stay as they are; .wav turns are loaded (silence becomes an empty turn:
+/// the agent hears nothing and asks again).
+fn read_turns(turns: &[String]) -> Result<Vec<Turn>> {
+    turns
+        .iter()
+        .map(|turn| {
+            if !turn.to_ascii_lowercase().ends_with(".wav") {
+                return Ok(Turn::Text(turn.clone()));
+            }
+            let samples = crate::audio::load_wav(Path::new(turn)).with_context(|| format!("turn {turn}"))?;
+            Ok(if crate::audio::has_speech(&samples) { Turn::Audio(samples) } else { Turn::Text(String::new()) })
+        })
+        .collect()
 }
 
 /// Every agent line as a WAV, read-backs included, for developers to listen to.

@@ -160,7 +160,7 @@ pub fn run(
                 continue; // our own voice
             }
             barged = false;
-            let text = stt.transcribe(&u.samples, &cfg.lang).context("speech recognition failed")?;
+            let text = stt.transcribe(&u.samples, &cfg.lang, session.last_reply()).context("speech recognition failed")?;
             if text.trim().is_empty() {
                 continue;
             }

@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex};
 pub struct WhisperStt(pub Arc<Recognizer>);
 
 impl SpeechToText for WhisperStt {
-    fn transcribe(&self, samples_16k: &[f32], lang: &str) -> Result<String> {
-        Ok(self.0.transcribe(samples_16k, lang, None)?.text)
+    fn transcribe(&self, samples_16k: &[f32], lang: &str, after: Option<&str>) -> Result<String> {
+        Ok(self.0.transcribe(samples_16k, lang, after)?.text)
     }
 
-    fn transcribe_unless(&self, samples_16k: &[f32], lang: &str, stop: &AtomicBool) -> Result<Option<String>> {
-        let heard = self.0.transcribe_unless(samples_16k, lang, None, stop);
+    fn transcribe_unless(&self, samples_16k: &[f32], lang: &str, after: Option<&str>, stop: &AtomicBool) -> Result<Option<String>> {
+        let heard = self.0.transcribe_unless(samples_16k, lang, after, stop);
         // Stopped: whatever came of it (text or the abort's error) is not wanted.
         if stop.load(Ordering::Relaxed) {
             return Ok(None);

@@ -21,7 +21,7 @@ impl DurationTableStt {
 }
 
 impl SpeechToText for DurationTableStt {
-    fn transcribe(&self, samples_16k: &[f32], _lang: &str) -> Result<String> {
+    fn transcribe(&self, samples_16k: &[f32], _lang: &str, _after: Option<&str>) -> Result<String> {
         let secs = samples_16k.len() as f32 / 16_000.0;
         let Some((_, text)) = self
             .table

@@ -11,18 +11,19 @@ use chrono::NaiveDateTime;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Speech to text for one utterance of 16 kHz mono audio.
+/// Speech to text for one utterance of 16 kHz mono audio; `after` is the agent's
+/// line the caller is answering (`Session::last_reply`), heard as context.
 pub trait SpeechToText: Send + Sync {
-    fn transcribe(&self, samples_16k: &[f32], lang: &str) -> Result<String>;
+    fn transcribe(&self, samples_16k: &[f32], lang: &str, after: Option<&str>) -> Result<String>;
 
     /// Like `transcribe`, for a transcription started before the turn is known to
     /// be over: None once `stop` is set (the caller went on talking), and an
     /// engine may give up early then.
-    fn transcribe_unless(&self, samples_16k: &[f32], lang: &str, stop: &AtomicBool) -> Result<Option<String>> {
+    fn transcribe_unless(&self, samples_16k: &[f32], lang: &str, after: Option<&str>, stop: &AtomicBool) -> Result<Option<String>> {
         if stop.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        self.transcribe(samples_16k, lang).map(Some)
+        self.transcribe(samples_16k, lang, after).map(Some)
     }
 }
 

@@ -289,6 +289,7 @@ impl Call {
         let stop = Arc::new(AtomicBool::new(false));
         let len = samples.len();
         let flag = stop.clone();
+        let after = self.session.as_ref().and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).last_reply().map(str::to_string));
         let task = tokio::spawn(async move {
             let queued = Instant::now();
             let _permit = sh.asr_slots.acquire().await?;
@@ -296,7 +297,7 @@ impl Call {
                 return Ok(None);
             }
             let (s2, started) = (sh.clone(), Instant::now());
-            let text = tokio::task::spawn_blocking(move || s2.stt.transcribe_unless(&samples, &s2.lang, &flag))
+            let text = tokio::task::spawn_blocking(move || s2.stt.transcribe_unless(&samples, &s2.lang, after.as_deref(), &flag))
                 .await?
                 .context("speech recognition failed");
             if std::env::var_os("YOYAKU_TIMING").is_some() {
