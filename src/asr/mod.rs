@@ -84,6 +84,38 @@ fn tokens_before(tokens: &[(i32, Vec<u8>)], at: usize) -> Vec<i32> {
         .collect()
 }
 
+/// What `end_loops` needs to know of the model.
+struct LoopGuard {
+    eot: i32,
+    n_vocab: usize,
+}
+
+/// whisper.cpp's logits filter, called before each token is picked: once the text
+/// has run into a loop, only the end token is allowed. A loop would otherwise run
+/// on to the token limit, about a second of decoding thrown away (see `loop_start`).
+unsafe extern "C" fn end_loops(
+    _ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
+    _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
+    tokens: *const whisper_rs::whisper_rs_sys::whisper_token_data,
+    n_tokens: std::os::raw::c_int,
+    logits: *mut f32,
+    data: *mut std::ffi::c_void,
+) {
+    if tokens.is_null() || logits.is_null() || data.is_null() || n_tokens < LOOP_TOKENS as i32 {
+        return;
+    }
+    // SAFETY: whisper.cpp passes its `n_tokens` decoded tokens and the `n_vocab`
+    // logits it is about to pick from; `data` is the `LoopGuard` set in `decode`,
+    // which outlives the decode.
+    let (guard, tokens) = unsafe { (&*(data as *const LoopGuard), std::slice::from_raw_parts(tokens, n_tokens as usize)) };
+    let ids: Vec<i32> = tokens.iter().map(|t| t.id).filter(|&id| id < guard.eot).collect();
+    if loop_start(&ids).is_some() {
+        let logits = unsafe { std::slice::from_raw_parts_mut(logits, guard.n_vocab) };
+        logits.fill(f32::NEG_INFINITY);
+        logits[guard.eot as usize] = 0.0;
+    }
+}
+
 /// whisper.cpp's abort callback: `data` is the `AtomicBool` given to `transcribe_unless`.
 unsafe extern "C" fn stop_requested(data: *mut std::ffi::c_void) -> bool {
     // SAFETY: set in `decode` to a flag that outlives the decode.
@@ -138,6 +170,10 @@ impl Decoded {
         String::from_utf8(self.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect()).ok()
     }
 
+    fn ids(&self) -> Vec<i32> {
+        self.tokens.iter().map(|(t, _)| *t).collect()
+    }
+
     /// The first `n` tokens only.
     fn cut(&self, n: usize) -> Decoded {
         Decoded::of_tokens(self.tokens[..n.min(self.tokens.len())].to_vec(), self.avg_logprob, self.no_speech_prob)
@@ -151,8 +187,7 @@ fn debugging() -> bool {
 
 /// Where the tokens start repeating one short pattern (a loop), if they end in one:
 /// the same 1–4 tokens at least `LOOP_REPEATS` times over at least `LOOP_TOKENS` tokens.
-fn loop_start(tokens: &[(i32, Vec<u8>)]) -> Option<usize> {
-    let ids: Vec<i32> = tokens.iter().map(|(t, _)| *t).collect();
+fn loop_start(ids: &[i32]) -> Option<usize> {
     (1..=4)
         .filter_map(|period| {
             let mut start = ids.len().checked_sub(period)?;
@@ -232,7 +267,7 @@ impl Recognizer {
         let prompt = prompt.as_str();
         let started = std::time::Instant::now();
         let mut first = self.decode(&mut state, &audio, lang, prompt, stop, false)?;
-        if let Some(at) = loop_start(&first.tokens) {
+        if let Some(at) = loop_start(&first.ids()) {
             // Greedy decoding repeats itself, most often on a number said digit by
             // digit ("…number is 0-1077778888888…"). What comes before the loop is
             // usually right (the second listen then writes the number), and better
@@ -313,11 +348,14 @@ impl Recognizer {
         if !prompt.is_empty() {
             p.set_initial_prompt(prompt);
         }
-        // SAFETY: `stop` outlives `state.full`, the only user of the pointer, and
-        // `stop_requested` only reads the flag through it.
+        let guard = LoopGuard { eot: self.ctx.token_eot(), n_vocab: self.ctx.n_vocab() as usize };
+        // SAFETY: `stop` and `guard` outlive `state.full`, the only user of the
+        // pointers, and the callbacks only read through them.
         unsafe {
             p.set_abort_callback(Some(stop_requested));
             p.set_abort_callback_user_data(stop as *const AtomicBool as *mut std::ffi::c_void);
+            p.set_filter_logits_callback(Some(end_loops));
+            p.set_filter_logits_callback_user_data(&guard as *const LoopGuard as *mut std::ffi::c_void);
         }
         state.full(p, audio).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
 
@@ -401,21 +439,30 @@ impl Recognizer {
 
     /// Log-likelihood of each of `tails` after the context and `prefix`, on the
     /// encoder output still in `state`; with `ends`, the transcript's end counts too.
+    /// The tokens every tail starts with score the same for all, so they are fed
+    /// once and left out: the scores only rank the tails.
     fn score_tails(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, prefix: &[i32], tails: &[String], ends: bool) -> Result<Vec<f64>> {
         let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
         let threads = self.opts.threads;
+        let toks = tails.iter().map(|t| self.ctx.tokenize(t, 64).map_err(err)).collect::<Result<Vec<_>>>()?;
+        let shortest = toks.iter().map(Vec::len).min().unwrap_or(0);
+        if shortest == 0 {
+            bail!("nothing to score");
+        }
+        // Each tail keeps at least one token of its own.
+        let shared = (0..shortest - 1).take_while(|&i| toks.iter().all(|t| t[i] == toks[0][i])).count();
         let mut fed = self.context_tokens(lang, prompt)?;
         fed.extend_from_slice(prefix);
+        fed.extend_from_slice(&toks[0][..shared]);
         self.feed(state, &fed)?;
-        let after_context = self.log_probs(state)?;
+        let after_shared = self.log_probs(state)?;
         let eot = self.ctx.token_eot();
         let mut scores = Vec::new();
-        for tail in tails {
-            let toks = self.ctx.tokenize(tail, 64).map_err(err)?;
-            let Some(&first) = toks.first() else { bail!("nothing to score") };
-            let mut logp = after_context[first as usize] as f64;
-            for (i, &t) in toks.iter().enumerate() {
-                let next = match toks.get(i + 1) {
+        for toks in &toks {
+            let own = &toks[shared..];
+            let mut logp = after_shared[own[0] as usize] as f64;
+            for (i, &t) in own.iter().enumerate() {
+                let next = match own.get(i + 1) {
                     Some(&n) => n,
                     None if ends => eot,
                     None => break,
@@ -598,7 +645,7 @@ mod tests {
 
     #[test]
     fn a_loop_is_found_where_it_starts() {
-        let toks = |ids: &[i32]| ids.iter().map(|&t| (t, vec![b'x'])).collect::<Vec<_>>();
+        let toks = |ids: &[i32]| ids.to_vec();
         // "… is 0-10777 7888 88 88 88 …": the loop starts at the first repeat.
         let mut ids = vec![1, 2, 3, 4, 5];
         ids.extend([9; 14]);
@@ -609,6 +656,31 @@ mod tests {
         // A number said as runs of one digit is no loop.
         assert_eq!(loop_start(&toks(&[1, 2, 4, 4, 4, 4, 5, 5, 5, 5, 6])), None);
         assert_eq!(loop_start(&toks(&[])), None);
+    }
+
+    #[test]
+    fn a_loop_being_decoded_leaves_only_the_end_token() {
+        let guard = LoopGuard { eot: 10, n_vocab: 12 };
+        let run = |ids: &[i32]| {
+            let tokens: Vec<whisper_rs::whisper_rs_sys::whisper_token_data> = ids
+                .iter()
+                .map(|&id| whisper_rs::whisper_rs_sys::whisper_token_data {
+                    id, tid: 0, p: 0.0, plog: 0.0, pt: 0.0, ptsum: 0.0, t0: 0, t1: 0, t_dtw: 0, vlen: 0.0,
+                })
+                .collect();
+            let mut logits = vec![1.0f32; 12];
+            let data = &guard as *const LoopGuard as *mut std::ffi::c_void;
+            // SAFETY: the arrays and the guard live through the call.
+            unsafe { end_loops(std::ptr::null_mut(), std::ptr::null_mut(), tokens.as_ptr(), ids.len() as i32, logits.as_mut_ptr(), data) };
+            logits
+        };
+        let mut looping = vec![1, 2, 3];
+        looping.extend([7; 12]);
+        let logits = run(&looping);
+        assert_eq!(logits[10], 0.0);
+        assert!(logits.iter().enumerate().all(|(i, &l)| i == 10 || l == f32::NEG_INFINITY));
+        // Speech, and digits said in runs, are left alone.
+        assert_eq!(run(&[1, 2, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 7]), vec![1.0; 12]);
     }
 
     #[test]
