@@ -57,6 +57,11 @@ async fn a_booking_call_with_caller_id_is_stored() {
     assert_eq!(calls[0].outcome, "booked");
     assert_eq!(calls[0].caller_id.as_deref(), Some("09012345678"));
     assert_eq!(calls[0].transcript[1]["text"], BOOK);
+    // Each turn is heard after the agent line it answers: the first after none
+    // (not the greeting), the yes after the read-back.
+    let heard = s.stt.heard.lock().unwrap().clone();
+    assert_eq!(heard.first().map(|h| (h.1.as_str(), h.2.as_deref())), Some((BOOK, None)));
+    assert_eq!(heard.last().map(|h| (h.1.as_str(), h.2.as_deref())), Some((YES, calls[0].transcript[2]["text"].as_str())));
     let wav = calls[0].recording_path.as_ref().expect("recorded (profile opted in)");
     let r = hound::WavReader::open(wav).unwrap();
     assert_eq!(r.spec().sample_rate, 8000);

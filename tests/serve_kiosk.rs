@@ -32,7 +32,9 @@ fn track_at(parts: &[(usize, &str)], tail_ms: usize, gain: f32) -> Vec<f32> {
     x
 }
 
-fn talk(caller: Vec<f32>, agent_ms_per_char: usize, reprompt_ms: u64) -> (KioskReport, RecordingSink, Store) {
+/// The call's report, what the speaker played, the book, and the agent line each
+/// caller turn was heard after.
+fn talk(caller: Vec<f32>, agent_ms_per_char: usize, reprompt_ms: u64) -> (KioskReport, RecordingSink, Store, Vec<Option<String>>) {
     let profile = Arc::new(Profile::load(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/restaurant.toml").as_ref()).unwrap());
     let clock = Clock::new(profile.tz(), Some(parse_now("2026-11-27T10:00").unwrap()));
     let mut store = Store::open_in_memory().unwrap();
@@ -48,7 +50,8 @@ fn talk(caller: Vec<f32>, agent_ms_per_char: usize, reprompt_ms: u64) -> (KioskR
         barge_in: BargeIn::default(),
     };
     let report = kiosk::run(&mut mic, &mut sink, &stt, &tts, profile, &mut store, &clock, &cfg).unwrap();
-    (report, sink, store)
+    let after = stt.heard.lock().unwrap().iter().map(|(_, _, after)| after.clone()).collect();
+    (report, sink, store, after)
 }
 
 fn caller_turns(r: &KioskReport) -> Vec<&str> {
@@ -59,8 +62,14 @@ fn caller_turns(r: &KioskReport) -> Vec<&str> {
 fn a_booking_at_the_kiosk_ignores_the_agents_own_echo() {
     // Greeting ≈ 1.4 s; the read-back ≈ 3 s plays before the caller says yes.
     let caller = track(&[(2000, BOOK_WITH_PHONE), (5000, YES)], 4000);
-    let (report, sink, store) = talk(caller, 40, 8000);
+    let (report, sink, store, after) = talk(caller, 40, 8000);
     assert_eq!(caller_turns(&report), [BOOK_WITH_PHONE, YES], "{report:?}");
+    // The yes is heard as the answer to the read-back; the first turn after no line
+    // (the greeting is left out).
+    let yes_at = report.transcript.iter().position(|(w, t)| w == "caller" && t == YES).unwrap();
+    let readback = report.transcript[..yes_at].iter().rev().find(|(w, _)| w == "agent").map(|(_, t)| t.clone());
+    assert!(readback.as_deref().is_some_and(|r| r.contains("ゼロキューゼロ")), "{readback:?}");
+    assert_eq!(after, [None, readback]);
     assert_eq!(report.barge_ins, 0, "the echo never cut the agent off");
     assert_eq!(report.outcome, "booked");
     assert_eq!(report.ended_by, "dialogue");
@@ -77,7 +86,7 @@ fn the_caller_talking_over_the_greeting_stops_it() {
     // A 5 s greeting; the caller starts after 1 s, close to the microphone
     // (twice the speaker's level there, ten times its echo).
     let caller = track_at(&[(1000, BOOK_WITH_PHONE)], 3000, 2.0);
-    let (report, sink, _) = talk(caller, 150, 8000);
+    let (report, sink, _, _) = talk(caller, 150, 8000);
     assert_eq!(report.barge_ins, 1, "{report:?}");
     let tl = sink.timeline.lock().unwrap();
     let greeting_ms = tl.played[0].1.len() / 16;
@@ -90,7 +99,7 @@ fn the_caller_talking_over_the_greeting_stops_it() {
 
 #[test]
 fn silence_gets_two_reprompts_then_the_kiosk_gives_up() {
-    let (report, _, store) = talk(track(&[], 15_000), 30, 1000);
+    let (report, _, store, _) = talk(track(&[], 15_000), 30, 1000);
     assert_eq!(report.ended_by, "silence");
     assert_eq!(report.outcome, "incomplete");
     let agent: Vec<_> = report.transcript.iter().filter(|(w, _)| w == "agent").collect();

@@ -10,8 +10,9 @@ use std::sync::{Mutex, OnceLock};
 /// Tests send `speechlike` bursts (or WAVs) of distinct lengths and list them here.
 pub struct DurationTableStt {
     table: Vec<(f32, String)>,
-    /// Every (seconds, text) it answered, for assertions.
-    pub heard: Mutex<Vec<(f32, String)>>,
+    /// Every (seconds, text) it answered, and the agent's line the caller was
+    /// answering, for assertions.
+    pub heard: Mutex<Vec<(f32, String, Option<String>)>>,
 }
 
 impl DurationTableStt {
@@ -21,7 +22,7 @@ impl DurationTableStt {
 }
 
 impl SpeechToText for DurationTableStt {
-    fn transcribe(&self, samples_16k: &[f32], _lang: &str, _after: Option<&str>) -> Result<String> {
+    fn transcribe(&self, samples_16k: &[f32], _lang: &str, after: Option<&str>) -> Result<String> {
         let secs = samples_16k.len() as f32 / 16_000.0;
         let Some((_, text)) = self
             .table
@@ -30,7 +31,7 @@ impl SpeechToText for DurationTableStt {
         else {
             bail!("the fake recogniser has an empty table");
         };
-        self.heard.lock().unwrap().push((secs, text.clone()));
+        self.heard.lock().unwrap().push((secs, text.clone(), after.map(String::from)));
         Ok(text.clone())
     }
 }

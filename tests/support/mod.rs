@@ -35,6 +35,8 @@ pub fn turn_ms(text: &str) -> usize {
 
 pub struct TestServer {
     pub running: Running,
+    /// The fake recogniser, for what it was asked.
+    pub stt: Arc<DurationTableStt>,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
 }
@@ -53,11 +55,12 @@ impl TestServer {
         let profile = Arc::new(profile);
         // The endpointer keeps ~200 ms either side of the speech.
         let table = TURNS.iter().map(|(ms, t)| ((*ms as f32 + 400.0) / 1000.0, t.to_string())).collect();
+        let stt = Arc::new(DurationTableStt::new(table));
         let running = serve::start(serve::Options {
             clock: Clock::new(profile.tz(), Some(parse_now("2026-11-27T10:00").unwrap())),
             profile,
             store_path: dir.path().join("book.db"),
-            stt: Arc::new(DurationTableStt::new(table)),
+            stt: stt.clone(),
             tts: Arc::new(ToneTts { ms_per_char }),
             token: TOKEN.into(),
             audiosocket: "127.0.0.1:0".parse().unwrap(),
@@ -67,7 +70,7 @@ impl TestServer {
         })
         .await
         .unwrap();
-        TestServer { running, dir, http: reqwest::Client::new() }
+        TestServer { running, stt, dir, http: reqwest::Client::new() }
     }
 
     pub fn url(&self, path: &str) -> String {
