@@ -91,6 +91,20 @@ fn recounts_runs_of_one_digit_against_the_audio() {
     }
 }
 
+/// The agent's last line goes before the turn as context; a long one (a read-back
+/// said again after a correction) is cut to its last tokens as whisper cuts it, so the
+/// second listen and the recount still run on the same context as the first pass.
+#[test]
+fn a_long_agent_line_before_the_turn_still_lets_the_number_be_recounted() {
+    let Some(path) = model() else { return };
+    let Some(audio) = devset("ja-d11_t0.wav") else { return };
+    let rec = Recognizer::load(&path).unwrap();
+    let readback = "ご予約内容を確認します。12月2日水曜日、午後7時、2名様、吉田様、お電話番号はゼロキューゼロ、ヨンヨンヨンヨン、ゴーゴーゴーゴー。よろしいですか？";
+    let t = rec.transcribe(&audio, "ja", Some(&readback.repeat(4))).unwrap();
+    let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
+    assert!(digits.ends_with("09044445555"), "{}", t.text);
+}
+
 #[test]
 fn silence_and_noise_give_no_text() {
     let Some(path) = model() else { return };

@@ -66,7 +66,8 @@ const RETRY_TEMPERATURE: f32 = 0.4;
 const LOOP_REPEATS: usize = 6;
 const LOOP_TOKENS: usize = 12;
 
-/// whisper.cpp keeps at most half its 448-token text context for the prompt.
+/// whisper.cpp keeps the last tokens of a prompt, at most half its 448-token text
+/// context (less the <|prev|> token).
 const MAX_PROMPT_TOKENS: usize = 223;
 /// Tokens the second listen may add beyond what the first transcript had after the cue.
 const EXTRA_NUMBER_TOKENS: usize = 12;
@@ -444,7 +445,7 @@ impl Recognizer {
     fn score_tails(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, prefix: &[i32], tails: &[String], ends: bool) -> Result<Vec<f64>> {
         let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
         let threads = self.opts.threads;
-        let toks = tails.iter().map(|t| self.ctx.tokenize(t, 64).map_err(err)).collect::<Result<Vec<_>>>()?;
+        let toks = tails.iter().map(|t| self.tokens_of(t)).collect::<Result<Vec<_>>>()?;
         let shortest = toks.iter().map(Vec::len).min().unwrap_or(0);
         if shortest == 0 {
             bail!("nothing to score");
@@ -502,14 +503,22 @@ impl Recognizer {
         self.numbers.iter().find(|(l, _)| l == lang).map(|(_, c)| c)
     }
 
+    /// Every token of `text`. whisper-rs's `tokenize` breaks (a capacity overflow) when
+    /// the text has more tokens than it is given room for; a token is at least one
+    /// byte, so room for every byte is always enough.
+    fn tokens_of(&self, text: &str) -> Result<Vec<i32>> {
+        self.ctx.tokenize(text, text.len() + 1).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))
+    }
+
     /// What whisper_full feeds the decoder before the text:
     /// <|prev|> prompt <|sot|> <|lang|> <|transcribe|> <|notimestamps|>
     fn context_tokens(&self, lang: &str, prompt: &str) -> Result<Vec<i32>> {
-        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
         let mut fed = Vec::new();
         if !prompt.is_empty() {
+            // As whisper_full does, so the second listen hears what the first pass heard.
+            let tokens = self.tokens_of(prompt)?;
             fed.push(self.ctx.token_prev());
-            fed.extend(self.ctx.tokenize(prompt, MAX_PROMPT_TOKENS).map_err(err)?);
+            fed.extend_from_slice(&tokens[tokens.len().saturating_sub(MAX_PROMPT_TOKENS)..]);
         }
         let lang_id = whisper_rs::get_lang_id(lang).ok_or_else(|| anyhow::anyhow!("unknown language `{lang}`"))?;
         fed.extend([self.ctx.token_sot(), self.ctx.token_lang(lang_id), self.ctx.token_transcribe(), self.ctx.token_not()]);
@@ -645,17 +654,16 @@ mod tests {
 
     #[test]
     fn a_loop_is_found_where_it_starts() {
-        let toks = |ids: &[i32]| ids.to_vec();
         // "… is 0-10777 7888 88 88 88 …": the loop starts at the first repeat.
         let mut ids = vec![1, 2, 3, 4, 5];
         ids.extend([9; 14]);
-        assert_eq!(loop_start(&toks(&ids)), Some(5));
+        assert_eq!(loop_start(&ids), Some(5));
         let mut ids = vec![1, 2, 3];
         ids.extend([7, 8].repeat(8));
-        assert_eq!(loop_start(&toks(&ids)), Some(3));
+        assert_eq!(loop_start(&ids), Some(3));
         // A number said as runs of one digit is no loop.
-        assert_eq!(loop_start(&toks(&[1, 2, 4, 4, 4, 4, 5, 5, 5, 5, 6])), None);
-        assert_eq!(loop_start(&toks(&[])), None);
+        assert_eq!(loop_start(&[1, 2, 4, 4, 4, 4, 5, 5, 5, 5, 6]), None);
+        assert_eq!(loop_start(&[]), None);
     }
 
     #[test]
