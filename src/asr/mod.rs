@@ -578,14 +578,16 @@ impl Recognizer {
     }
 }
 
-/// `domain` then `after`, as running text of `lang` (Japanese has no spaces).
+/// `domain` then `after`, as running text of `lang` (Japanese has no spaces). NUL
+/// characters are dropped: whisper-rs panics on a prompt that holds one.
 fn joined_prompt(lang: &str, domain: Option<&str>, after: Option<&str>) -> String {
     let after = after.map(str::trim).filter(|a| !a.is_empty());
     let sep = if lang == "ja" { "" } else { " " };
-    match (domain, after) {
+    let joined = match (domain, after) {
         (Some(d), Some(a)) => format!("{d}{sep}{a}"),
         (d, a) => d.or(a).unwrap_or("").to_string(),
-    }
+    };
+    joined.replace('\0', "")
 }
 
 /// Whisper skips audio under 1 s, and likes some silence after the last word.
@@ -700,6 +702,7 @@ mod tests {
             ("en", Some("A booking call."), Some("  "), "A booking call."),
             ("en", None, Some("Is that correct?"), "Is that correct?"),
             ("en", None, None, ""),
+            ("en", Some("A booking call."), Some("Name: \0Smith"), "A booking call. Name: Smith"),
         ];
         for (lang, domain, after, want) in cases {
             assert_eq!(joined_prompt(lang, domain, after), want);
