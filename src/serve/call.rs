@@ -105,6 +105,8 @@ pub async fn handle(stream: TcpStream, shared: Arc<Shared>) -> Result<()> {
 struct Early {
     len: usize,
     stop: Arc<AtomicBool>,
+    /// Set when the turn has ended: the caller now waits for this text.
+    ended: Arc<AtomicBool>,
     task: tokio::task::JoinHandle<Result<Option<String>>>,
 }
 
@@ -195,6 +197,7 @@ impl Call {
                             Some(e) if e.len == pending.len() => e,
                             _ => self.start_transcribing(pending.clone()),
                         };
+                        job.ended.store(true, Ordering::Relaxed);
                         pending.clear();
                         let text = (&mut job.task).await??.unwrap_or_default();
                         if !text.trim().is_empty() && self.turn(text.trim().to_string()).await? {
@@ -283,16 +286,19 @@ impl Call {
         }
     }
 
-    /// Starts transcribing on the one shared model (at most `asr_slots` at once).
+    /// Starts transcribing on the one shared model (at most `asr_slots` at once,
+    /// ended turns first).
     fn start_transcribing(&self, samples: Vec<f32>) -> Early {
         let sh = self.shared.clone();
         let stop = Arc::new(AtomicBool::new(false));
+        let ended = Arc::new(AtomicBool::new(false));
         let len = samples.len();
         let flag = stop.clone();
         let after = self.session.as_ref().and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).last_reply().map(str::to_string));
+        let waiting = ended.clone();
         let task = tokio::spawn(async move {
             let queued = Instant::now();
-            let _permit = sh.asr_slots.acquire().await?;
+            let _slot = sh.asr_slots.enter(waiting).await;
             if flag.load(Ordering::Relaxed) {
                 return Ok(None);
             }
@@ -306,7 +312,7 @@ impl Call {
             }
             text
         });
-        Early { len, stop, task }
+        Early { len, stop, ended, task }
     }
 
     /// One caller turn through the dialogue; true when the call should end.

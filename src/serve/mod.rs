@@ -8,6 +8,7 @@ pub mod frame;
 pub mod http;
 pub mod page;
 pub mod registry;
+pub mod turns;
 pub mod writer;
 
 use crate::live::deps::Store;
@@ -19,7 +20,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
 /// Tunables of the phone path; defaults suit real calls, tests shorten them.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ pub struct Shared {
     pub stt: Arc<dyn SpeechToText>,
     pub tts: Arc<dyn TextToSpeech>,
     /// Transcriptions at once: more than the cores only adds latency to all.
-    pub asr_slots: Semaphore,
+    pub asr_slots: turns::TurnQueue,
     pub clock: Clock,
     pub token: String,
     pub calls: registry::Registry,
@@ -108,7 +108,7 @@ pub async fn start(o: Options) -> Result<Running> {
         store: Mutex::new(store),
         stt: o.stt,
         tts: o.tts,
-        asr_slots: Semaphore::new(o.asr_parallel.max(1)),
+        asr_slots: turns::TurnQueue::new(o.asr_parallel),
         clock: o.clock,
         token: o.token,
         calls: registry::Registry::default(),
