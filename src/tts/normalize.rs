@@ -1,5 +1,7 @@
 //! Rewrites a reply line into what the synthesiser should read: phone numbers digit by
-//! digit, clock times and ISO dates the way people say them. Engines read the rest well.
+//! digit (in the words of `[format]` in grammars/<lang>/prompts.toml, as the read-back
+//! says them), clock times and ISO dates the way people say them. Engines read the
+//! rest well.
 
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -31,22 +33,6 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const EN_DIGITS: [&str; 10] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-];
-const JA_DIGITS: [&str; 10] = [
-    "ゼロ",
-    "イチ",
-    "ニー",
-    "サン",
-    "ヨン",
-    "ゴー",
-    "ロク",
-    "ナナ",
-    "ハチ",
-    "キュー",
-];
-
 /// The text to hand to the engine for `lang` ("ja" or "en"; anything else only gets NFKC).
 pub fn normalize(lang: &str, text: &str) -> String {
     // NFKC: full-width digits and colons become ASCII so one set of patterns serves.
@@ -62,7 +48,7 @@ fn ja(text: &str) -> String {
     let t = ISO_DATE.replace_all(text, |c: &Captures| {
         format!("{}年{}月{}日", &c[1], num(&c[2]), num(&c[3]))
     });
-    let t = phone(&t, &JA_DIGITS, "", "、");
+    let t = phone("ja", &t);
     CLOCK
         .replace_all(&t, |c: &Captures| {
             let (h, m) = (num(&c[1]), num(&c[2]));
@@ -83,7 +69,7 @@ fn en(text: &str) -> String {
             None => c[0].to_string(),
         }
     });
-    let t = phone(&t, &EN_DIGITS, " ", ", ");
+    let t = phone("en", &t);
     let t = CLOCK.replace_all(&t, |c: &Captures| {
         let (h, m) = (num(&c[1]), num(&c[2]));
         let ampm = c
@@ -107,8 +93,12 @@ fn en(text: &str) -> String {
         .into_owned()
 }
 
-/// Spells every phone-like digit run (7+ digits) digit by digit, groups joined by `group_sep`.
-fn phone(text: &str, digits: &[&str; 10], digit_sep: &str, group_sep: &str) -> String {
+/// Spells every phone-like digit run (7+ digits) digit by digit in the words of
+/// `lang`'s grammar; without a grammar the digits stay as they are.
+fn phone(lang: &str, text: &str) -> String {
+    let Ok(grammar) = crate::session::grammar(lang) else { return text.to_string() };
+    let f = &grammar.prompts.format;
+    let (digits, digit_sep, group_sep) = (&f.digits, &f.digit_separator, &f.group_separator);
     PHONE
         .replace_all(text, |c: &Captures| {
             let run = &c[0];
@@ -121,7 +111,7 @@ fn phone(text: &str, digits: &[&str; 10], digit_sep: &str, group_sep: &str) -> S
                 .filter(|g| !g.is_empty())
                 .map(|g| {
                     g.chars()
-                        .map(|d| digits[d.to_digit(10).unwrap_or(0) as usize])
+                        .map(|d| digits.get(d.to_digit(10).unwrap_or(0) as usize).map_or("", String::as_str))
                         .collect::<Vec<_>>()
                         .join(digit_sep)
                 })
