@@ -162,13 +162,13 @@ struct Decoded {
 impl Decoded {
     /// A transcript of `tokens`, its text their bytes joined.
     fn of_tokens(tokens: Vec<(i32, Vec<u8>)>, avg_logprob: f32, no_speech_prob: f32) -> Decoded {
-        let bytes: Vec<u8> = tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect();
-        Decoded { text: String::from_utf8_lossy(&bytes).into_owned(), tokens, avg_logprob, no_speech_prob }
+        let text = String::from_utf8_lossy(&token_bytes(&tokens)).into_owned();
+        Decoded { text, tokens, avg_logprob, no_speech_prob }
     }
 
     /// The text tokens joined, so byte offsets in it line up with the tokens.
     fn joined(&self) -> Option<String> {
-        String::from_utf8(self.tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect()).ok()
+        String::from_utf8(token_bytes(&self.tokens)).ok()
     }
 
     fn ids(&self) -> Vec<i32> {
@@ -179,6 +179,11 @@ impl Decoded {
     fn cut(&self, n: usize) -> Decoded {
         Decoded::of_tokens(self.tokens[..n.min(self.tokens.len())].to_vec(), self.avg_logprob, self.no_speech_prob)
     }
+}
+
+/// The bytes of `tokens`, one after another (a token may hold part of a character).
+fn token_bytes(tokens: &[(i32, Vec<u8>)]) -> Vec<u8> {
+    tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect()
 }
 
 /// Whether YOYAKU_ASR_DEBUG asks for each pass's text on stderr.

@@ -39,7 +39,6 @@ pub fn run(a: Args) -> Result<()> {
     let (mut session, _) = Session::start(profile, &lang, a.call.caller_id.clone(), None, &store, now)?;
     let mut recognizer: Option<Recognizer> = None;
     for (i, turn) in turns.iter().enumerate() {
-        let said = session.last_reply().map(str::to_string);
         let text = match turn {
             Turn::Text(t) => t.clone(),
             Turn::Audio(samples) => {
@@ -47,7 +46,7 @@ pub fn run(a: Args) -> Result<()> {
                     recognizer = Some(Recognizer::load(&crate::model::resolve_model(a.model.as_deref())?)?);
                 }
                 let rec = recognizer.as_ref().expect("loaded above");
-                let heard = rec.transcribe(samples, &lang, said.as_deref()).with_context(|| format!("turn {}", a.turns[i]))?;
+                let heard = rec.transcribe(samples, &lang, session.last_reply()).with_context(|| format!("turn {}", a.turns[i]))?;
                 heard.text.split_whitespace().collect::<Vec<_>>().join(" ")
             }
         };
