@@ -21,7 +21,8 @@ pub struct EndpointConfig {
     pub end_silence_ms: u32,
     /// Utterances with less speech than this (coughs, clicks) are dropped.
     pub min_speech_ms: u32,
-    /// Audio kept before the detected onset, so soft first syllables reach ASR.
+    /// Audio kept before the detected onset, so soft first syllables reach ASR. The
+    /// VAD notices phone audio (nothing above 3.4 kHz) up to 250 ms after it starts.
     pub pre_roll_ms: u32,
     /// Audio kept after the end of speech (ASR likes a little trailing silence).
     pub post_roll_ms: u32,
@@ -34,7 +35,7 @@ impl Default for EndpointConfig {
         EndpointConfig {
             end_silence_ms: 500,
             min_speech_ms: 120,
-            pre_roll_ms: 200,
+            pre_roll_ms: 300,
             post_roll_ms: 200,
             max_utterance_ms: 30_000,
         }

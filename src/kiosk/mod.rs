@@ -10,7 +10,8 @@ pub mod device;
 pub mod wavio;
 
 use crate::live::deps::{CallRecord, EndpointConfig, Endpointer, Session, Store};
-use crate::live::{reprompt, silence_goodbye, Clock, SilencePolicy, SpeechToText, StreamResampler, TextToSpeech};
+use crate::audio::StreamResampler;
+use crate::live::{reprompt, silence_goodbye, Clock, SilencePolicy, SpeechToText, TextToSpeech};
 use crate::profile::Profile;
 use anyhow::{Context, Result};
 use std::sync::Arc;
@@ -96,7 +97,8 @@ pub fn run(
 
     let ep_cfg = EndpointConfig::default();
     let mut ep = Endpointer::new(ep_cfg.clone());
-    let mut up = StreamResampler::new(source.sample_rate(), 16_000);
+    let mut up = StreamResampler::new(source.sample_rate(), 16_000)
+        .with_context(|| format!("cannot take the microphone's {} Hz audio", source.sample_rate()))?;
     // Mic level per unit of speaker level while only the agent talks.
     let mut echo_ratio = 0.3f32;
     // The last moments of input: a barge-in restarts the endpointer from here,
@@ -109,7 +111,7 @@ pub fn run(
     let mut last_activity = Instant::now();
     let mut reprompts = 0;
     'talk: while let Some(chunk) = source.read()? {
-        let x = up.push(&chunk);
+        let x = up.push(&chunk)?;
         if x.is_empty() {
             continue;
         }

@@ -8,7 +8,8 @@ use super::registry::{ActiveCall, Registry};
 use super::writer::{self, Out, PlayState};
 use super::Shared;
 use crate::live::deps::{CallRecord, EndpointConfig, Endpointer, Session, Turn};
-use crate::live::{reprompt, silence_goodbye, StreamResampler};
+use crate::audio::StreamResampler;
+use crate::live::{reprompt, silence_goodbye};
 use anyhow::{bail, Context, Result};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -144,7 +145,7 @@ impl Call {
 
         let t = &sh.tuning;
         let mut ep = Endpointer::new(EndpointConfig { end_silence_ms: t.hangover_ms, ..EndpointConfig::default() });
-        let mut up = StreamResampler::new(8_000, 16_000);
+        let mut up = StreamResampler::new(8_000, 16_000)?;
         let mut digits = String::new();
         let mut last_digit = Instant::now();
         let mut last_frame = Instant::now();
@@ -230,9 +231,9 @@ impl Call {
                     }
                     let x: Vec<f32> = samples.iter().map(|s| *s as f32 / 32768.0).collect();
                     if up.rates().0 != rate {
-                        up = StreamResampler::new(rate, 16_000);
+                        up = StreamResampler::new(rate, 16_000)?;
                     }
-                    let utterances = ep.push(&up.push(&x));
+                    let utterances = ep.push(&up.push(&x)?);
                     if ep.is_speaking() {
                         reprompts = 0;
                         last_activity = Instant::now();

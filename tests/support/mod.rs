@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use yoyaku::live::fakes::{DurationTableStt, ToneTts};
+use yoyaku::audio::{EndpointConfig, Endpointer, StreamResampler};
+use yoyaku::live::fakes::{speechlike, DurationTableStt, ToneTts};
 use yoyaku::commands::common::parse_now;
 use yoyaku::live::Clock;
 use yoyaku::profile::Profile;
@@ -33,6 +34,18 @@ pub fn turn_ms(text: &str) -> usize {
     TURNS.iter().find(|(_, t)| *t == text).expect("a known turn").0
 }
 
+/// What the server's front end (8 kHz → 16 kHz, then the endpointer) keeps of a
+/// `speechlike` burst beyond its length, in seconds: its pre- and post-roll, less
+/// what the VAD misses at the onset. The fake recogniser knows turns by length.
+fn kept_around_a_burst(tuning: &CallTuning) -> f32 {
+    let silence = vec![0i16; 4_000];
+    let call: Vec<f32> = [&silence[..], &speechlike(1500), &silence[..]].concat().iter().map(|s| *s as f32 / 32768.0).collect();
+    let mut up = StreamResampler::new(8_000, 16_000).unwrap();
+    let mut ep = Endpointer::new(EndpointConfig { end_silence_ms: tuning.hangover_ms, ..EndpointConfig::default() });
+    let kept: usize = call.chunks(160).flat_map(|c| ep.push(&up.push(c).unwrap())).map(|u| u.samples.len()).sum();
+    kept as f32 / 16_000.0 - 1.5
+}
+
 pub struct TestServer {
     pub running: Running,
     /// The fake recogniser, for what it was asked.
@@ -53,8 +66,8 @@ impl TestServer {
         let mut profile = Profile::load(&root.join("samples/restaurant.toml")).unwrap();
         profile.record_calls = record;
         let profile = Arc::new(profile);
-        // The endpointer keeps ~200 ms either side of the speech.
-        let table = TURNS.iter().map(|(ms, t)| ((*ms as f32 + 400.0) / 1000.0, t.to_string())).collect();
+        let margin = kept_around_a_burst(&tuning);
+        let table = TURNS.iter().map(|(ms, t)| (*ms as f32 / 1000.0 + margin, t.to_string())).collect();
         let stt = Arc::new(DurationTableStt::new(table));
         let running = serve::start(serve::Options {
             clock: Clock::new(profile.tz(), Some(parse_now("2026-11-27T10:00").unwrap())),
