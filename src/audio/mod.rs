@@ -13,7 +13,7 @@ mod wav;
 pub use endpoint::{
     has_speech, split_utterances, trim_to_speech, EndpointConfig, Endpointer, Utterance,
 };
-pub use resample::{resample, Stream as StreamResampler, MAX_RATE_HZ, MIN_RATE_HZ};
+pub use resample::{resample, StreamResampler, MAX_RATE_HZ, MIN_RATE_HZ};
 pub use vad::{FrameVad, FRAME_LEN, FRAME_MS};
 pub use wav::{decode_wav, decode_wav_limited, load_wav, MAX_FILE_BYTES};
 

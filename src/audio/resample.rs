@@ -1,6 +1,6 @@
 //! Sample-rate conversion with rubato's FFT resampler (fixed ratio, good quality).
 //!
-//! Used for whole files (any rate → 16 kHz), for live streams (`Stream`: phone and
+//! Used for whole files (any rate → 16 kHz), for live streams (`StreamResampler`: phone and
 //! microphone audio → 16 kHz as it arrives) and for speech out (22.05/48 kHz → 8 kHz).
 
 use anyhow::{anyhow, bail, Result};
@@ -40,7 +40,7 @@ pub fn resample(samples: &[f32], from_hz: u32, to_hz: u32) -> Result<Vec<f32>> {
 /// resampler keeps its filter state from chunk to chunk, so the output is as clean as
 /// a whole file's. (Linear interpolation mirrored 0–4 kHz phone speech into 4–8 kHz,
 /// where whisper listens too, and let a 48 kHz microphone alias into speech.)
-pub struct Stream {
+pub struct StreamResampler {
     from: u32,
     to: u32,
     /// None when the rates are the same.
@@ -51,10 +51,10 @@ pub struct Stream {
     skip: usize,
 }
 
-impl Stream {
-    /// A stream from `from_hz` to `to_hz`, taking about 20 ms of input at a time
-    /// (the filter then adds about as much delay again).
-    pub fn new(from_hz: u32, to_hz: u32) -> Result<Stream> {
+impl StreamResampler {
+    /// A stream from `from_hz` to `to_hz`, taking 20 ms of input at a time (the
+    /// filter adds 3–10 ms of delay to that).
+    pub fn new(from_hz: u32, to_hz: u32) -> Result<StreamResampler> {
         for rate in [from_hz, to_hz] {
             if !(MIN_RATE_HZ..=MAX_RATE_HZ).contains(&rate) {
                 bail!("unsupported sample rate {rate} Hz (expected {MIN_RATE_HZ}..={MAX_RATE_HZ})");
@@ -70,7 +70,7 @@ impl Stream {
             )
         };
         let skip = fft.as_ref().map_or(0, |f| f.output_delay());
-        Ok(Stream { from: from_hz, to: to_hz, fft, pending: Vec::new(), skip })
+        Ok(StreamResampler { from: from_hz, to: to_hz, fft, pending: Vec::new(), skip })
     }
 
     /// (input, output) sample rates.
@@ -125,7 +125,7 @@ mod tests {
         for (from, to, frame) in [(8_000, 16_000, 160), (16_000, 16_000, 320), (48_000, 16_000, 480), (44_100, 16_000, 441), (22_050, 16_000, 1000)] {
             let tone = 1_000.0;
             let x = sine(tone, from, 2.0);
-            let mut s = Stream::new(from, to).unwrap();
+            let mut s = StreamResampler::new(from, to).unwrap();
             let y: Vec<f32> = x.chunks(frame).flat_map(|c| s.push(c).unwrap()).collect();
             // All but the filter's last few tens of milliseconds come out.
             let want = 2 * to as usize;
@@ -137,7 +137,7 @@ mod tests {
         // A 3 kHz tone on a phone line: linear interpolation put an image at 5 kHz
         // only 13 dB down; the filter keeps it below -60 dB.
         let x = sine(3_000.0, 8_000, 1.0);
-        let mut s = Stream::new(8_000, 16_000).unwrap();
+        let mut s = StreamResampler::new(8_000, 16_000).unwrap();
         let y: Vec<f32> = x.chunks(160).flat_map(|c| s.push(c).unwrap()).collect();
         let mid = &y[y.len() / 4..y.len() * 3 / 4];
         let (kept, image) = (power_at(mid, 16_000, 3_000.0), power_at(mid, 16_000, 5_000.0));
@@ -149,11 +149,11 @@ mod tests {
         // A click 100 ms in comes out 100 ms in, not a filter delay later.
         let mut x = vec![0f32; 8_000];
         x[800] = 1.0;
-        let mut s = Stream::new(8_000, 16_000).unwrap();
+        let mut s = StreamResampler::new(8_000, 16_000).unwrap();
         let y: Vec<f32> = x.chunks(160).flat_map(|c| s.push(c).unwrap()).collect();
         let peak = (0..y.len()).max_by(|&a, &b| y[a].abs().total_cmp(&y[b].abs())).unwrap();
         assert!(peak.abs_diff(1_600) <= 2, "peak at {peak}");
-        assert!(Stream::new(0, 16_000).is_err());
+        assert!(StreamResampler::new(0, 16_000).is_err());
     }
 
     fn sine(freq: f32, rate: u32, secs: f32) -> Vec<f32> {
