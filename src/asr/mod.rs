@@ -186,6 +186,37 @@ fn token_bytes(tokens: &[(i32, Vec<u8>)]) -> Vec<u8> {
     tokens.iter().flat_map(|(_, b)| b.iter().copied()).collect()
 }
 
+/// A decoding state and the tokens its decoder holds at positions 0.. from our own
+/// decode calls. The second listen and the recount both start with the prompt and
+/// the words before the number: what is already held is not decoded again.
+struct Held<'s> {
+    state: &'s mut whisper_rs::WhisperState,
+    tokens: Vec<i32>,
+    threads: usize,
+}
+
+impl Held<'_> {
+    /// Decodes `tokens` at `n_past` (whisper.cpp drops what was held from there on).
+    fn step(&mut self, tokens: &[i32], n_past: usize) -> Result<()> {
+        self.tokens.truncate(n_past);
+        self.state.decode(tokens, n_past, self.threads).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
+        self.tokens.extend_from_slice(tokens);
+        Ok(())
+    }
+
+    /// Holds `fed` from position 0, decoding only what differs from what is held.
+    /// whisper_get_logits returns the first position of a batch, not the last: the
+    /// last token goes alone so that its logits are the ones read next.
+    fn feed(&mut self, fed: &[i32]) -> Result<()> {
+        let Some(last) = fed.len().checked_sub(1) else { bail!("nothing to decode") };
+        let same = self.tokens.iter().zip(fed).take_while(|(a, b)| a == b).count().min(last);
+        if same < last {
+            self.step(&fed[same..last], same)?;
+        }
+        self.step(&fed[last..], last)
+    }
+}
+
 /// Whether YOYAKU_ASR_DEBUG asks for each pass's text on stderr.
 fn debugging() -> bool {
     std::env::var_os("YOYAKU_ASR_DEBUG").is_some()
@@ -289,12 +320,14 @@ impl Recognizer {
         let first_ms = started.elapsed().as_millis();
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
-        let no_speech_prob = self.sot_no_speech_prob(&mut state).unwrap_or(first.no_speech_prob);
+        // whisper_full left its own tokens in the cache: ours start from nothing.
+        let mut held = Held { state: &mut state, tokens: Vec::new(), threads: self.opts.threads };
+        let no_speech_prob = self.sot_no_speech_prob(&mut held).unwrap_or(first.no_speech_prob);
         if stop.load(Ordering::Relaxed) {
             bail!("speech recognition stopped");
         }
-        let heard = self.listen_for_number(&mut state, lang, prompt, first);
-        let Decoded { text, avg_logprob, .. } = self.recount_number(&mut state, lang, prompt, heard);
+        let heard = self.listen_for_number(&mut held, lang, prompt, first);
+        let Decoded { text, avg_logprob, .. } = self.recount_number(&mut held, lang, prompt, heard);
         if debugging() {
             let ms = started.elapsed().as_millis();
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?} ({ms} ms, first pass {first_ms} ms)");
@@ -391,7 +424,7 @@ impl Recognizer {
     /// again with only digits allowed after the announcement (see `digits`).
     fn listen_for_number(
         &self,
-        state: &mut whisper_rs::WhisperState,
+        held: &mut Held,
         lang: &str,
         prompt: &str,
         first: Decoded,
@@ -403,7 +436,7 @@ impl Recognizer {
         let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
         // The second listen is a refinement: if it fails, the first transcript stands.
-        let Ok(second) = self.redecode(state, lang, prompt, &focus, budget) else { return first };
+        let Ok(second) = self.redecode(held, lang, prompt, &focus, budget) else { return first };
         if debugging() {
             eprintln!("asr: listened again for a number: {:?} (avg_logprob {:.3})", second.text, second.avg_logprob);
         }
@@ -415,7 +448,7 @@ impl Recognizer {
     /// by how likely the decoder finds it on the audio already encoded, and keeps
     /// the likeliest. Greedy decoding picks one token at a time and miscounts such
     /// runs; the whole written number, scored at once, usually does not.
-    fn recount_number(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
+    fn recount_number(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
         let (Some(check), Some(joined)) = (self.number_check(lang), heard.joined()) else { return heard };
         let Some(run) = check.number_at(&joined) else { return heard };
         let counts = check.recounts(&joined[run.clone()]);
@@ -431,7 +464,7 @@ impl Recognizer {
         let ends = run.end + after.len() == joined.len();
         let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, after);
         let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(counts.iter().map(|c| tail(c))).collect();
-        let Ok(scores) = self.score_tails(state, lang, prompt, &prefix, &tails, ends) else { return heard };
+        let Ok(scores) = self.score_tails(held, lang, prompt, &prefix, &tails, ends) else { return heard };
         if debugging() {
             eprintln!("asr: recounted {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
         }
@@ -447,9 +480,7 @@ impl Recognizer {
     /// encoder output still in `state`; with `ends`, the transcript's end counts too.
     /// The tokens every tail starts with score the same for all, so they are fed
     /// once and left out: the scores only rank the tails.
-    fn score_tails(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, prefix: &[i32], tails: &[String], ends: bool) -> Result<Vec<f64>> {
-        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
-        let threads = self.opts.threads;
+    fn score_tails(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], tails: &[String], ends: bool) -> Result<Vec<f64>> {
         let toks = tails.iter().map(|t| self.tokens_of(t)).collect::<Result<Vec<_>>>()?;
         let shortest = toks.iter().map(Vec::len).min().unwrap_or(0);
         if shortest == 0 {
@@ -460,8 +491,8 @@ impl Recognizer {
         let mut fed = self.context_tokens(lang, prompt)?;
         fed.extend_from_slice(prefix);
         fed.extend_from_slice(&toks[0][..shared]);
-        self.feed(state, &fed)?;
-        let after_shared = self.log_probs(state)?;
+        held.feed(&fed)?;
+        let after_shared = self.log_probs(held.state)?;
         let eot = self.ctx.token_eot();
         let mut scores = Vec::new();
         for toks in &toks {
@@ -473,8 +504,8 @@ impl Recognizer {
                     None if ends => eot,
                     None => break,
                 };
-                state.decode(&[t], fed.len() + i, threads).map_err(err)?;
-                logp += self.log_probs(state)?[next as usize] as f64;
+                held.step(&[t], fed.len() + i)?;
+                logp += self.log_probs(held.state)?[next as usize] as f64;
             }
             scores.push(logp);
         }
@@ -489,18 +520,6 @@ impl Recognizer {
         let max = text.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
         let log_sum = text.iter().map(|&l| ((l - max) as f64).exp()).sum::<f64>().ln() + max as f64;
         Ok(text.iter().map(|&l| (l as f64 - log_sum) as f32).collect())
-    }
-
-    /// Feeds `fed` from position 0. whisper_get_logits returns the first position of
-    /// a batch, not the last: the last token goes alone so that its logits are the
-    /// ones read next.
-    fn feed(&self, state: &mut whisper_rs::WhisperState, fed: &[i32]) -> Result<()> {
-        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
-        let (context, last) = fed.split_at(fed.len().saturating_sub(1));
-        if !context.is_empty() {
-            state.decode(context, 0, self.opts.threads).map_err(err)?;
-        }
-        state.decode(last, context.len(), self.opts.threads).map_err(err)
     }
 
     /// The phone cues and numbering plan of `lang`, for the second listen and recounts.
@@ -533,19 +552,17 @@ impl Recognizer {
     /// Decodes again from the encoder output still in `state` (the audio is not encoded
     /// twice): the prompt and `focus.prefix` are fed, then greedy decoding with `focus`
     /// masking the logits, for at most `budget` tokens.
-    fn redecode(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, focus: &digits::Focus, budget: usize) -> Result<Decoded> {
-        let err = |e: whisper_rs::WhisperError| anyhow::anyhow!("speech recognition failed: {e:?}");
-        let threads = self.opts.threads;
+    fn redecode(&self, held: &mut Held, lang: &str, prompt: &str, focus: &digits::Focus, budget: usize) -> Result<Decoded> {
         let mut fed = self.context_tokens(lang, prompt)?;
         fed.extend_from_slice(focus.prefix);
-        self.feed(state, &fed)?;
+        held.feed(&fed)?;
         let mut n_past = fed.len();
 
         let eot = self.ctx.token_eot();
         let mut text: Vec<i32> = focus.prefix.to_vec();
         let mut logp = 0f64;
         for _ in 0..budget {
-            let mut logits = self.log_probs(state)?;
+            let mut logits = self.log_probs(held.state)?;
             focus.filter(&text, &mut logits);
             let Some((next, &l)) = logits.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) else { break };
             if !l.is_finite() || next as i32 == eot {
@@ -553,7 +570,7 @@ impl Recognizer {
             }
             logp += l as f64;
             text.push(next as i32);
-            state.decode(&[next as i32], n_past, threads).map_err(err)?;
+            held.step(&[next as i32], n_past)?;
             n_past += 1;
         }
         let n_new = text.len() - focus.prefix.len();
@@ -564,9 +581,9 @@ impl Recognizer {
     }
 
     /// P(no speech) at the start-of-transcript token, from the audio just encoded.
-    fn sot_no_speech_prob(&self, state: &mut whisper_rs::WhisperState) -> Option<f32> {
-        state.decode(&[self.ctx.token_sot()], 0, self.opts.threads).ok()?;
-        let logits = state.get_logits().ok()?;
+    fn sot_no_speech_prob(&self, held: &mut Held) -> Option<f32> {
+        held.step(&[self.ctx.token_sot()], 0).ok()?;
+        let logits = held.state.get_logits().ok()?;
         let nosp = logits.get(self.ctx.token_nosp() as usize)?;
         let max = logits.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
         let sum: f64 = logits.iter().map(|&l| ((l - max) as f64).exp()).sum();
