@@ -7,7 +7,7 @@ use super::frame::{self, Frame};
 use super::registry::{ActiveCall, Registry};
 use super::writer::{self, Out, PlayState};
 use super::Shared;
-use crate::live::deps::{CallRecord, EndpointConfig, Endpointer, Session, Turn};
+use crate::live::deps::{CallRecord, Endpointer, Session, Turn};
 use crate::audio::StreamResampler;
 use crate::live::{reprompt, silence_goodbye};
 use anyhow::{bail, Context, Result};
@@ -144,7 +144,7 @@ impl Call {
         self.say(&greeting).await?;
 
         let t = &sh.tuning;
-        let mut ep = Endpointer::new(EndpointConfig { end_silence_ms: t.hangover_ms, ..EndpointConfig::default() });
+        let mut ep = Endpointer::new(t.endpoint_config());
         let mut up = StreamResampler::new(8_000, 16_000)?;
         let mut digits = String::new();
         let mut last_digit = Instant::now();

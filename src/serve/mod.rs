@@ -11,7 +11,7 @@ pub mod registry;
 pub mod turns;
 pub mod writer;
 
-use crate::live::deps::Store;
+use crate::live::deps::{EndpointConfig, Store};
 use crate::live::{Clock, SilencePolicy, SpeechToText, TextToSpeech};
 use crate::profile::Profile;
 use anyhow::{Context, Result};
@@ -39,6 +39,13 @@ pub struct CallTuning {
     /// merge_window stay inside one turn). A short hangover and a long window
     /// hide most of the recognition inside the pause.
     pub merge_window: Duration,
+}
+
+impl CallTuning {
+    /// How a call's endpointer is set: end of speech after `hangover_ms`.
+    pub fn endpoint_config(&self) -> EndpointConfig {
+        EndpointConfig { end_silence_ms: self.hangover_ms, ..EndpointConfig::default() }
+    }
 }
 
 impl Default for CallTuning {

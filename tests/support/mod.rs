@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use yoyaku::audio::{EndpointConfig, Endpointer, StreamResampler};
+use yoyaku::audio::{Endpointer, StreamResampler};
 use yoyaku::live::fakes::{speechlike, DurationTableStt, ToneTts};
 use yoyaku::commands::common::parse_now;
 use yoyaku::live::Clock;
@@ -41,7 +41,7 @@ fn kept_around_a_burst(tuning: &CallTuning) -> f32 {
     let silence = vec![0i16; 4_000];
     let call: Vec<f32> = [&silence[..], &speechlike(1500), &silence[..]].concat().iter().map(|s| *s as f32 / 32768.0).collect();
     let mut up = StreamResampler::new(8_000, 16_000).unwrap();
-    let mut ep = Endpointer::new(EndpointConfig { end_silence_ms: tuning.hangover_ms, ..EndpointConfig::default() });
+    let mut ep = Endpointer::new(tuning.endpoint_config());
     let kept: usize = call.chunks(160).flat_map(|c| ep.push(&up.push(c).unwrap())).map(|u| u.samples.len()).sum();
     kept as f32 / 16_000.0 - 1.5
 }
