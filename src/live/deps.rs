@@ -2,7 +2,7 @@
 //! pieces (all merged now), so a swap stays a one-line change.
 
 pub use crate::asr::Recognizer;
-pub use crate::audio::{resample, EndpointConfig, Endpointer, Utterance};
+pub use crate::audio::{EndpointConfig, Endpointer};
 pub use crate::dialogue::Outcome;
 pub use crate::session::{Session, Turn};
 pub use crate::store::{CallRecord, Reservation, Store};

@@ -2,8 +2,8 @@
 //! every call, and the project's synthesisers.
 
 use super::deps::{tts, Recognizer};
-use super::{Speech, SpeechToText, TextToSpeech};
-use anyhow::{bail, Result};
+use super::{SpeechToText, TextToSpeech};
+use anyhow::Result;
 use lru::LruCache;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -37,7 +37,7 @@ pub struct EngineTts {
     engines: Mutex<HashMap<String, Arc<dyn tts::Tts>>>,
     /// (language, phrase) → speech; a phrase is a second of audio or two, so
     /// this holds at most a few tens of MB.
-    phrases: Mutex<LruCache<(String, String), Arc<Speech>>>,
+    phrases: Mutex<LruCache<(String, String), Arc<tts::Audio>>>,
 }
 
 /// Phrases kept: every stock prompt of both languages with room for the
@@ -64,13 +64,12 @@ impl EngineTts {
         Ok(())
     }
 
-    fn phrase(&self, phrase: &str, lang: &str) -> Result<Arc<Speech>> {
+    fn phrase(&self, phrase: &str, lang: &str) -> Result<Arc<tts::Audio>> {
         let key = (lang.to_string(), phrase.to_string());
         if let Some(s) = self.phrases.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(s.clone());
         }
-        let a = self.engine(lang)?.speak(phrase)?;
-        let s = Arc::new(Speech { samples: a.samples, sample_rate: a.sample_rate });
+        let s = Arc::new(self.engine(lang)?.speak(phrase)?);
         self.phrases.lock().unwrap_or_else(|e| e.into_inner()).put(key, s.clone());
         Ok(s)
     }
@@ -92,23 +91,19 @@ impl EngineTts {
 }
 
 impl TextToSpeech for EngineTts {
-    fn speak(&self, text: &str, lang: &str) -> Result<Speech> {
-        let mut out: Option<Speech> = None;
+    fn speak(&self, text: &str, lang: &str) -> Result<tts::Audio> {
+        let mut out: Option<tts::Audio> = None;
         for phrase in tts::split_phrases(text) {
-            let s = self.phrase(&phrase, lang)?;
+            let s = (*self.phrase(&phrase, lang)?).clone();
             match out.as_mut() {
-                None => out = Some((*s).clone()),
-                Some(o) if o.sample_rate == s.sample_rate => o.samples.extend_from_slice(&s.samples),
-                Some(o) => bail!("the synthesiser changed rate mid-reply ({} Hz, then {} Hz)", o.sample_rate, s.sample_rate),
+                None => out = Some(s),
+                Some(o) => o.append(s)?,
             }
         }
         // The engine's own error for text with nothing to read.
         match out {
             Some(s) => Ok(s),
-            None => {
-                let a = self.engine(lang)?.speak(text)?;
-                Ok(Speech { samples: a.samples, sample_rate: a.sample_rate })
-            }
+            None => self.engine(lang)?.speak(text),
         }
     }
 }

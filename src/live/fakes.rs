@@ -1,7 +1,8 @@
 //! Stand-in speech engines for tests and model-free demos: a recogniser that
 //! knows utterances by their length, and a synthesiser that answers with a tone.
 
-use super::{Speech, SpeechToText, TextToSpeech};
+use super::{SpeechToText, TextToSpeech};
+use crate::tts::Audio;
 use anyhow::{bail, Result};
 use crate::audio::{decode_wav, resample, FRAME_LEN};
 use std::sync::{Mutex, OnceLock};
@@ -48,9 +49,9 @@ impl Default for ToneTts {
 }
 
 impl TextToSpeech for ToneTts {
-    fn speak(&self, text: &str, _lang: &str) -> Result<Speech> {
+    fn speak(&self, text: &str, _lang: &str) -> Result<Audio> {
         let ms = (text.chars().count() * self.ms_per_char).max(200);
-        Ok(Speech { samples: tone(440.0, ms, 8000, 8000.0), sample_rate: 8000 })
+        Ok(Audio { samples: tone(440.0, ms, 8000, 8000.0), sample_rate: 8000 })
     }
 }
 
@@ -112,9 +113,9 @@ pub struct SpeechlikeTts {
 }
 
 impl TextToSpeech for SpeechlikeTts {
-    fn speak(&self, text: &str, _lang: &str) -> Result<Speech> {
+    fn speak(&self, text: &str, _lang: &str) -> Result<Audio> {
         let ms = (text.chars().count() * self.ms_per_char).max(300);
-        Ok(Speech { samples: speechlike_at(ms, 16_000), sample_rate: 16_000 })
+        Ok(Audio { samples: speechlike_at(ms, 16_000), sample_rate: 16_000 })
     }
 }
 

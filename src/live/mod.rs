@@ -6,6 +6,7 @@ pub mod deps;
 pub mod engines;
 pub mod fakes;
 
+use crate::tts::Audio;
 use anyhow::Result;
 use chrono::NaiveDateTime;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,44 +28,9 @@ pub trait SpeechToText: Send + Sync {
     }
 }
 
-/// Text to speech, at whatever rate the engine produces.
+/// Text to speech, at whatever rate the engine produces (`Audio::at_rate` converts).
 pub trait TextToSpeech: Send + Sync {
-    fn speak(&self, text: &str, lang: &str) -> Result<Speech>;
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Speech {
-    pub samples: Vec<i16>,
-    pub sample_rate: u32,
-}
-
-impl Speech {
-    /// The same speech at another rate (8 kHz for phone lines, the device rate for the kiosk).
-    pub fn at_rate(&self, rate: u32) -> Vec<i16> {
-        if rate == self.sample_rate {
-            return self.samples.clone();
-        }
-        let x: Vec<f32> = self.samples.iter().map(|s| *s as f32 / 32768.0).collect();
-        let y = deps::resample(&x, self.sample_rate, rate).unwrap_or_else(|_| linear(&x, self.sample_rate, rate));
-        y.into_iter().map(|s| (s.clamp(-1.0, 1.0) * 32767.0) as i16).collect()
-    }
-}
-
-/// Whole-buffer linear resampling (fallback when the FFT resampler refuses a rate).
-fn linear(x: &[f32], from: u32, to: u32) -> Vec<f32> {
-    if from == 0 || x.is_empty() {
-        return Vec::new();
-    }
-    let n = (x.len() as u64 * to as u64 / from as u64) as usize;
-    let step = from as f64 / to as f64;
-    (0..n)
-        .map(|i| {
-            let pos = i as f64 * step;
-            let (j, f) = (pos as usize, (pos - pos.floor()) as f32);
-            let (a, b) = (x[j.min(x.len() - 1)], x[(j + 1).min(x.len() - 1)]);
-            a + (b - a) * f
-        })
-        .collect()
+    fn speak(&self, text: &str, lang: &str) -> Result<Audio>;
 }
 
 /// Local wall-clock time in the profile's zone, or a fixed start (`--now`) that
@@ -115,17 +81,5 @@ pub struct SilencePolicy {
 impl Default for SilencePolicy {
     fn default() -> Self {
         SilencePolicy { reprompt_after: std::time::Duration::from_secs(8), max_reprompts: 2 }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn linear_fallback_keeps_the_length_ratio() {
-        assert_eq!(linear(&[0.0, 1.0], 1, 2), vec![0.0, 0.5, 1.0, 1.0]);
-        assert_eq!(linear(&[0.0; 300], 3, 1).len(), 100);
-        assert!(linear(&[0.5], 0, 8_000).is_empty());
     }
 }

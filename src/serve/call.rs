@@ -408,7 +408,7 @@ fn to_8k(samples: &[i16], rate: u32) -> Vec<i16> {
     if rate == 8_000 {
         return samples.to_vec();
     }
-    crate::live::Speech { samples: samples.to_vec(), sample_rate: rate }.at_rate(8_000)
+    crate::tts::Audio { samples: samples.to_vec(), sample_rate: rate }.at_rate(8_000)
 }
 
 /// Both sides of the call mixed onto one 8 kHz timeline by arrival time.

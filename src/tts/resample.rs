@@ -7,7 +7,15 @@ use anyhow::Result;
 /// `audio` at 8 kHz (for AudioSocket / G.711). An audio with an unusable rate (0 Hz or
 /// beyond 384 kHz) yields no samples rather than a panic; use `resample_i16` to see why.
 pub fn to_8k_i16(audio: &Audio) -> Vec<i16> {
-    resample_i16(audio, 8_000).unwrap_or_default()
+    audio.at_rate(8_000)
+}
+
+impl Audio {
+    /// The same speech at `rate` (8 kHz for phone lines, the device rate for the
+    /// kiosk); no samples for an unusable rate, which no engine produces.
+    pub fn at_rate(&self, rate: u32) -> Vec<i16> {
+        resample_i16(self, rate).unwrap_or_default()
+    }
 }
 
 /// `audio` resampled to `to_hz`; output length is about `len * to / from`.
