@@ -15,12 +15,17 @@ use std::sync::Arc;
 /// number is (the grammar's numbering plan, which the extractor also reads by).
 pub struct NumberCheck {
     cues: Vec<String>,
+    /// A number unlike the domain prompt's example, to tell a number heard from
+    /// one copied from the prompt (`Recognizer::drop_copied_example`).
+    pub second_example: Option<String>,
     grammar: Arc<Grammar>,
 }
 
 #[derive(serde::Deserialize)]
 struct CueFile {
     cues: Vec<String>,
+    #[serde(default)]
+    second_example: Option<String>,
 }
 
 /// Runs of digits shorter than this, with no cue before them, are not phone numbers.
@@ -34,7 +39,7 @@ impl NumberCheck {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let file: CueFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
         let cues = file.cues.iter().map(|c| c.to_lowercase()).collect();
-        Ok(NumberCheck { cues, grammar: crate::session::grammar(lang)? })
+        Ok(NumberCheck { cues, second_example: file.second_example, grammar: crate::session::grammar(lang)? })
     }
 
     /// How many digits a number starting with `digits` must have.
@@ -52,6 +57,12 @@ impl NumberCheck {
     pub fn number_at(&self, text: &str) -> Option<std::ops::Range<usize>> {
         let g = &self.grammar;
         g.phone.run.find_iter(text).find(|m| phone::number(g, m.as_str()).is_some()).map(|m| m.range())
+    }
+
+    /// The byte range and digits of the phone number the extractor reads in `text`.
+    pub fn digits_at(&self, text: &str) -> Option<(std::ops::Range<usize>, String)> {
+        let run = self.number_at(text)?;
+        phone::number(&self.grammar, &text[run.clone()]).map(|d| (run, d))
     }
 
     /// Other counts of the number written as `run` (see `phone::recounts`).

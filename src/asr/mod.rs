@@ -327,7 +327,8 @@ impl Recognizer {
             bail!("speech recognition stopped");
         }
         let heard = self.listen_for_number(&mut held, lang, prompt, first);
-        let Decoded { text, avg_logprob, .. } = self.recount_number(&mut held, lang, prompt, heard);
+        let heard = self.recount_number(&mut held, lang, prompt, heard);
+        let Decoded { text, avg_logprob, .. } = self.drop_copied_example(&mut held, lang, prompt, heard);
         if debugging() {
             let ms = started.elapsed().as_millis();
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?} ({ms} ms, first pass {first_ms} ms)");
@@ -474,6 +475,44 @@ impl Recognizer {
         }
         let number = &counts[best - 1];
         Decoded { text: format!("{}{}{}", &joined[..run.start], number, &joined[run.end..]), ..heard }
+    }
+
+    /// whisper writes the domain prompt's example number (asr_prompt.txt) when it
+    /// cannot make out the caller's: on the phone, "oh nine oh, four four four four, …"
+    /// came out as the example 090-1234-5678. So a number equal to the example is
+    /// heard again, digits only, with `second_example` (asr_digits.toml) in the
+    /// prompt instead. A number the caller said comes out (mostly) the same; a copied
+    /// one follows the new example and is dropped, so that the agent asks for it
+    /// rather than reads back a number nobody said.
+    fn drop_copied_example(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
+        let Some(check) = self.number_check(lang) else { return heard };
+        let (Some(second), Some((example, example_digits))) = (&check.second_example, check.digits_at(prompt)) else { return heard };
+        let Some((run, digits)) = check.digits_at(&heard.text) else { return heard };
+        // The tokens before the number are the ones the first pass wrote (a recount
+        // changes only the number).
+        let same_start = heard.joined().is_some_and(|j| j.get(..run.start) == heard.text.get(..run.start));
+        if digits != example_digits || !same_start {
+            return heard;
+        }
+        let other_prompt = format!("{}{}{}", &prompt[..example.start], second, &prompt[example.end..]);
+        let prefix = tokens_before(&heard.tokens, run.start);
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
+        let budget = heard.tokens.len().saturating_sub(prefix.len()) + EXTRA_NUMBER_TOKENS;
+        // If the check cannot run, the number stands, as it would without the check.
+        let Ok(again) = self.redecode(held, lang, &other_prompt, &focus, budget) else { return heard };
+        // Copied: the number now follows the new example more than it matches the
+        // first hearing. A number partly heard over the phone ("090-1234-1967" for
+        // 090-1234-5678) still matches in the digits that were heard.
+        let agreeing = |a: &str, b: &str| a.bytes().zip(b.bytes()).filter(|(x, y)| x == y).count();
+        let second_digits = check.digits_at(second).map(|(_, d)| d).unwrap_or_default();
+        let kept = check.digits_at(&again.text).is_none_or(|(_, d)| agreeing(&d, &digits) >= agreeing(&d, &second_digits));
+        if debugging() {
+            eprintln!("asr: the prompt's example number, heard again after another: {:?} ({})", again.text, if kept { "kept" } else { "dropped" });
+        }
+        if kept {
+            return heard;
+        }
+        Decoded { text: format!("{}{}", &heard.text[..run.start], &heard.text[run.end..]), ..heard }
     }
 
     /// Log-likelihood of each of `tails` after the context and `prefix`, on the
