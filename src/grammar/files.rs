@@ -152,6 +152,33 @@ pub struct Prompts {
     /// Message key → template with {placeholders}.
     pub say: BTreeMap<String, String>,
     pub format: Format,
+    /// How the synthesiser is told what a reply writes in figures.
+    #[serde(default)]
+    pub speech: Speech,
+}
+
+/// `[speech]` in prompts.toml: clock times and dates written in figures ("7:30 p.m.",
+/// "2026-11-28", "December 31"), as the synthesiser should say them. Each template
+/// has {hour} {minute}, or {year} {month} {day} {month_name}; an empty one leaves the
+/// figures to the engine.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Speech {
+    /// A time with no minutes and no a.m./p.m. ("7:00").
+    pub on_the_hour: String,
+    /// A time with no minutes before a.m./p.m. ("7:00 p.m.").
+    pub hour: String,
+    /// A time with minutes ("7:30"), and with fewer than ten ("9:05").
+    pub hour_minute: String,
+    pub hour_minute_under_10: String,
+    /// Adds a.m./p.m. ({time} {am_pm}); `am_pm` holds the two words.
+    pub with_am_pm: String,
+    pub am_pm: Vec<String>,
+    /// An ISO date (2026-11-28).
+    pub date: String,
+    /// The day after a month name of `[format]` ("December 31" → "December 31st"),
+    /// 1st to 31st; empty when the language says the day as written.
+    pub day_after_month: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

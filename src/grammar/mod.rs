@@ -8,7 +8,7 @@ mod files;
 
 pub use compile::{to_hiragana, to_katakana, Capture, NameRules, NumberReader, PhoneRule, Rule, Slot};
 pub use files::PlanEntry;
-pub use files::Prompts;
+pub use files::{Format, Prompts, Speech};
 
 use anyhow::{Context, Result};
 use regex::Regex;

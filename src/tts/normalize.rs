@@ -1,8 +1,10 @@
 //! Rewrites a reply line into what the synthesiser should read: phone numbers digit by
 //! digit (in the words of `[format]` in grammars/<lang>/prompts.toml, as the read-back
-//! says them), clock times and ISO dates the way people say them. Engines read the
-//! rest well.
+//! says them), clock times and dates written in figures as `[speech]` there says them.
+//! Engines read the rest well.
 
+use crate::grammar::{Format, Speech};
+use crate::dialogue::fill;
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -13,91 +15,87 @@ static ISO_DATE: LazyLock<Regex> =
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\+?(?:\([0-9]+\) ?|[0-9]+)(?:[-.]?[0-9]+)*").unwrap());
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)([0-9]{1,2}):([0-9]{2})(?-u:\b)(\s*[aApP]\.?[mM](?-u:\b)\.?)?").unwrap()
+    Regex::new(r"(?-u:\b)([0-9]{1,2}):([0-9]{2})(?-u:\b)(\s*([aApP])\.?[mM](?-u:\b)\.?)?").unwrap()
 });
-static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(January|February|March|April|May|June|July|August|September|October|November|December) ([0-9]{1,2})(?-u:\b)([^:0-9]|$)").unwrap()
-});
+/// A word and a day number after it ("December 31"), not a clock time ("May 3:").
+static WORD_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(\p{L}+) ([0-9]{1,2})(?-u:\b)([^:0-9]|$)").unwrap());
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-/// The text to hand to the engine for `lang` ("ja" or "en"; anything else only gets NFKC).
+/// The text to hand to the engine for `lang`; a language without a grammar only gets NFKC.
 pub fn normalize(lang: &str, text: &str) -> String {
     // NFKC: full-width digits and colons become ASCII so one set of patterns serves.
     let text: String = text.nfkc().collect();
-    match lang {
-        "ja" => ja(&text),
-        "en" => en(&text),
-        _ => text,
-    }
+    let Ok(grammar) = crate::session::grammar(lang) else { return text };
+    let (format, speech) = (&grammar.prompts.format, &grammar.prompts.speech);
+    let t = dates(&text, format, speech);
+    let t = phone(&t, format);
+    let t = clocks(&t, speech);
+    days_after_months(&t, format, speech)
 }
 
-fn ja(text: &str) -> String {
-    let t = ISO_DATE.replace_all(text, |c: &Captures| {
-        format!("{}年{}月{}日", &c[1], num(&c[2]), num(&c[3]))
-    });
-    let t = phone("ja", &t);
-    CLOCK
-        .replace_all(&t, |c: &Captures| {
-            let (h, m) = (num(&c[1]), num(&c[2]));
-            let suffix = c.get(3).map_or("", |m| m.as_str());
-            match m {
-                0 => format!("{h}時{suffix}"),
-                _ => format!("{h}時{m}分{suffix}"),
+/// 2026-11-28 as `speech.date` says it.
+fn dates(text: &str, format: &Format, speech: &Speech) -> String {
+    if speech.date.is_empty() {
+        return text.to_string();
+    }
+    ISO_DATE
+        .replace_all(text, |c: &Captures| {
+            let (month, day) = (num(&c[2]), num(&c[3]));
+            match format.months.get((month as usize).wrapping_sub(1)) {
+                Some(name) if (1..=31).contains(&day) => fill(
+                    &speech.date,
+                    &[("year", c[1].to_string()), ("month", month.to_string()), ("day", day.to_string()), ("month_name", name.clone())],
+                ),
+                _ => c[0].to_string(),
             }
         })
         .into_owned()
 }
 
-fn en(text: &str) -> String {
-    let t = ISO_DATE.replace_all(text, |c: &Captures| {
-        let month = num(&c[2]) as usize;
-        match MONTHS.get(month.wrapping_sub(1)) {
-            Some(name) => format!("{name} {}, {}", num(&c[3]), &c[1]),
-            None => c[0].to_string(),
-        }
-    });
-    let t = phone("en", &t);
-    let t = CLOCK.replace_all(&t, |c: &Captures| {
-        let (h, m) = (num(&c[1]), num(&c[2]));
-        let ampm = c
-            .get(3)
-            .map(|x| x.as_str().replace('.', "").trim().to_lowercase());
-        let clock = match m {
-            0 if ampm.is_none() => format!("{h} o'clock"),
-            0 => h.to_string(),
-            1..=9 => format!("{h} oh {m}"),
-            _ => format!("{h} {m}"),
-        };
-        match ampm {
-            Some(p) => format!("{clock} {}", p.to_uppercase()),
-            None => clock,
-        }
-    });
-    MONTH_DAY
-        .replace_all(&t, |c: &Captures| {
-            format!("{} {}{}", &c[1], ordinal(num(&c[2])), &c[3])
+/// 19:30, 7:00 p.m. as the `speech` clock templates say them.
+fn clocks(text: &str, speech: &Speech) -> String {
+    CLOCK
+        .replace_all(text, |c: &Captures| {
+            let (h, m) = (num(&c[1]), num(&c[2]));
+            let am_pm = c.get(4).map(|x| usize::from(x.as_str().eq_ignore_ascii_case("p")));
+            let template = match m {
+                0 if am_pm.is_none() => &speech.on_the_hour,
+                0 => &speech.hour,
+                1..=9 => &speech.hour_minute_under_10,
+                _ => &speech.hour_minute,
+            };
+            if template.is_empty() {
+                return c[0].to_string();
+            }
+            let time = fill(template, &[("hour", h.to_string()), ("minute", m.to_string())]);
+            match am_pm.and_then(|i| speech.am_pm.get(i)) {
+                Some(word) if !speech.with_am_pm.is_empty() => fill(&speech.with_am_pm, &[("time", time), ("am_pm", word.clone())]),
+                // No way to say it: the a.m./p.m. stays as written.
+                _ => format!("{time}{}", c.get(3).map_or("", |x| x.as_str())),
+            }
         })
         .into_owned()
 }
 
-/// Spells every phone-like digit run (7+ digits) digit by digit in the words of
-/// `lang`'s grammar; without a grammar the digits stay as they are.
-fn phone(lang: &str, text: &str) -> String {
-    let Ok(grammar) = crate::session::grammar(lang) else { return text.to_string() };
-    let f = &grammar.prompts.format;
+/// "December 31" → "December 31st", for a month name of `[format]`.
+fn days_after_months(text: &str, format: &Format, speech: &Speech) -> String {
+    if speech.day_after_month.is_empty() {
+        return text.to_string();
+    }
+    WORD_DAY
+        .replace_all(text, |c: &Captures| {
+            let day = speech.day_after_month.get((num(&c[2]) as usize).wrapping_sub(1));
+            match day {
+                Some(day) if format.months.iter().any(|m| m == &c[1]) => format!("{} {day}{}", &c[1], &c[3]),
+                _ => c[0].to_string(),
+            }
+        })
+        .into_owned()
+}
+
+/// Spells every phone-like digit run (7+ digits) digit by digit in the words of the
+/// grammar's `[format]`.
+fn phone(text: &str, f: &Format) -> String {
     let (digits, digit_sep, group_sep) = (&f.digits, &f.digit_separator, &f.group_separator);
     PHONE
         .replace_all(text, |c: &Captures| {
@@ -123,17 +121,6 @@ fn phone(lang: &str, text: &str) -> String {
 
 fn num(s: &str) -> u32 {
     s.parse().unwrap_or(0)
-}
-
-fn ordinal(n: u32) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
 
 #[cfg(test)]
