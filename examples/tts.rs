@@ -35,7 +35,7 @@ fn run() -> Result<()> {
         Some("say") if args.len() >= 4 => {
             let audio = tts::for_lang(&args[1])?.speak(&args[2])?;
             let audio = if args.iter().any(|a| a == "--8k") {
-                Audio { samples: tts::to_8k_i16(&audio), sample_rate: 8_000 }
+                Audio { samples: audio.at_rate(8_000), sample_rate: 8_000 }
             } else {
                 audio
             };
@@ -70,7 +70,7 @@ fn bench(rounds: usize) -> Result<()> {
             tts::speak_sentences(engine.as_ref(), line).next().transpose()?;
             first.push(ms(t));
             let t = Instant::now();
-            let _ = tts::to_8k_i16(&audio);
+            let _ = audio.at_rate(8_000);
             conv.push(ms(t));
         }
         println!(

@@ -486,8 +486,9 @@ impl Recognizer {
     /// rather than reads back a number nobody said.
     fn drop_copied_example(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
         let Some(check) = self.number_check(lang) else { return heard };
-        let (Some(second), Some((example, example_digits))) = (&check.second_example, check.digits_at(prompt)) else { return heard };
+        let Some(second) = &check.second_example else { return heard };
         let Some((run, digits)) = check.digits_at(&heard.text) else { return heard };
+        let Some((example, example_digits)) = check.digits_at(prompt) else { return heard };
         // The tokens before the number are the ones the first pass wrote (a recount
         // changes only the number).
         let same_start = heard.joined().is_some_and(|j| j.get(..run.start) == heard.text.get(..run.start));

@@ -4,7 +4,7 @@
 //! call per line, temp files from `tempfile`, so many calls may speak at once). Text is
 //! normalised first (`normalize`) so phone numbers are read digit by digit and clock
 //! times sound natural. For a short time to first audio, `speak_sentences` /
-//! `speak_ahead` hand out one sentence at a time. `to_8k_i16` makes telephone audio.
+//! `speak_ahead` hand out one sentence at a time. `Audio::at_rate` makes telephone audio.
 
 mod espeak;
 mod normalize;
@@ -21,7 +21,7 @@ use std::sync::{mpsc, Arc};
 pub use espeak::Espeak;
 pub use normalize::normalize;
 pub use openjtalk::OpenJtalk;
-pub use resample::{resample_i16, to_8k_i16};
+pub use resample::resample_i16;
 pub use split::{split_phrases, split_sentences};
 pub use trim::trim_silence;
 pub use wav::{read_wav, write_wav};

@@ -4,15 +4,10 @@
 use super::Audio;
 use anyhow::Result;
 
-/// `audio` at 8 kHz (for AudioSocket / G.711). An audio with an unusable rate (0 Hz or
-/// beyond 384 kHz) yields no samples rather than a panic; use `resample_i16` to see why.
-pub fn to_8k_i16(audio: &Audio) -> Vec<i16> {
-    audio.at_rate(8_000)
-}
-
 impl Audio {
     /// The same speech at `rate` (8 kHz for phone lines, the device rate for the
-    /// kiosk); no samples for an unusable rate, which no engine produces.
+    /// kiosk). An unusable rate (0 Hz or beyond 384 kHz), which no engine produces,
+    /// yields no samples rather than a panic; `resample_i16` says why.
     pub fn at_rate(&self, rate: u32) -> Vec<i16> {
         resample_i16(self, rate).unwrap_or_default()
     }
@@ -59,7 +54,7 @@ mod tests {
             (8_000, 300.0),
         ] {
             let a = tone(freq, rate, 1.0);
-            let out = to_8k_i16(&a);
+            let out = a.at_rate(8_000);
             assert!(
                 out.len().abs_diff(8_000) <= 2,
                 "{rate}: {} samples",
@@ -77,16 +72,8 @@ mod tests {
 
     #[test]
     fn bad_input_never_panics() {
-        assert!(to_8k_i16(&Audio {
-            samples: vec![1, 2, 3],
-            sample_rate: 0
-        })
-        .is_empty());
-        assert!(to_8k_i16(&Audio {
-            samples: vec![],
-            sample_rate: 48_000
-        })
-        .is_empty());
+        assert!(Audio { samples: vec![1, 2, 3], sample_rate: 0 }.at_rate(8_000).is_empty());
+        assert!(Audio { samples: vec![], sample_rate: 48_000 }.at_rate(8_000).is_empty());
         assert!(resample_i16(
             &Audio {
                 samples: vec![1],
@@ -95,16 +82,13 @@ mod tests {
             8_000
         )
         .is_err());
-        let short = to_8k_i16(&Audio {
-            samples: vec![100; 7],
-            sample_rate: 48_000,
-        });
+        let short = Audio { samples: vec![100; 7], sample_rate: 48_000 }.at_rate(8_000);
         assert!(short.len() <= 2);
         // Full-scale input must clamp, not wrap.
         let loud = Audio {
             samples: [i16::MAX, i16::MIN].repeat(4800),
             sample_rate: 48_000,
         };
-        assert_eq!(to_8k_i16(&loud).len().abs_diff(1600), 0);
+        assert_eq!(loud.at_rate(8_000).len().abs_diff(1600), 0);
     }
 }
