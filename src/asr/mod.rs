@@ -65,6 +65,9 @@ const RETRY_TEMPERATURE: f32 = 0.4;
 /// A pattern repeated this often, over this many tokens, is a loop, not speech.
 const LOOP_REPEATS: usize = 6;
 const LOOP_TOKENS: usize = 12;
+/// A longer phrase said this often running is a loop too (see `loop_start`).
+const PHRASE_TOKENS: usize = 24;
+const PHRASE_REPEATS: usize = 3;
 
 /// whisper.cpp keeps the last tokens of a prompt, at most half its 448-token text
 /// context (less the <|prev|> token).
@@ -121,6 +124,17 @@ unsafe extern "C" fn end_loops(
 unsafe extern "C" fn stop_requested(data: *mut std::ffi::c_void) -> bool {
     // SAFETY: set in `decode` to a flag that outlives the decode.
     unsafe { (*(data as *const AtomicBool)).load(Ordering::Relaxed) }
+}
+
+/// Callers in the dev set speak at most 4.3 tokens a second (both languages, both
+/// conditions); text running far faster than that is a loop the patterns of
+/// `loop_start` missed, and each token costs decoding time a caller waits for.
+const MAX_TOKENS_PER_SECOND: usize = 10;
+const MIN_MAX_TOKENS: usize = 24;
+
+/// The most tokens a pass over `n` samples may write.
+fn max_tokens_for(n: usize) -> i32 {
+    (MIN_MAX_TOKENS + n * MAX_TOKENS_PER_SECOND / 16_000) as i32
 }
 
 /// Characters after a phone number scored with it in a recount.
@@ -222,19 +236,28 @@ fn debugging() -> bool {
     std::env::var_os("YOYAKU_ASR_DEBUG").is_some()
 }
 
-/// Where the tokens start repeating one short pattern (a loop), if they end in one:
-/// the same 1–4 tokens at least `LOOP_REPEATS` times over at least `LOOP_TOKENS` tokens.
+/// Where the text turns into a loop, if it ends in one: the same 1–4 tokens at least
+/// `LOOP_REPEATS` times over at least `LOOP_TOKENS` tokens ("…0-1077778888888"), or a
+/// phrase of up to `PHRASE_TOKENS` tokens said `PHRASE_REPEATS` times running ("…at
+/// 7 p.m. My phone number is 090-7 p.m. My phone number is 090-7 p.m. …"). A phrase
+/// loop keeps its first saying, which may be speech (a caller repeating a number).
 fn loop_start(ids: &[i32]) -> Option<usize> {
-    (1..=4)
-        .filter_map(|period| {
-            let mut start = ids.len().checked_sub(period)?;
-            while start >= period && ids[start - period..start] == ids[start..start + period] {
-                start -= period;
-            }
-            let repeated = ids.len() - start;
-            (repeated / period >= LOOP_REPEATS && repeated >= LOOP_TOKENS).then_some(start)
-        })
-        .min()
+    let repeats_from = |period: usize| {
+        let mut start = ids.len().checked_sub(period)?;
+        while start >= period && ids[start - period..start] == ids[start..start + period] {
+            start -= period;
+        }
+        Some((start, (ids.len() - start) / period))
+    };
+    let short = (1..=4).filter_map(|period| {
+        let (start, times) = repeats_from(period)?;
+        (times >= LOOP_REPEATS && ids.len() - start >= LOOP_TOKENS).then_some(start)
+    });
+    let phrase = (5..=PHRASE_TOKENS).filter_map(|period| {
+        let (start, times) = repeats_from(period)?;
+        (times >= PHRASE_REPEATS).then_some(start + period)
+    });
+    short.chain(phrase).min()
 }
 
 impl Recognizer {
@@ -318,6 +341,9 @@ impl Recognizer {
             first = if retry { self.decode(&mut state, &audio, lang, prompt, stop, true)? } else { cut };
         }
         let first_ms = started.elapsed().as_millis();
+        if debugging() {
+            eprintln!("asr: first pass, {} tokens for {:.1} s: {:?}", first.tokens.len(), samples.len() as f32 / 16_000.0, first.text);
+        }
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
         // whisper_full left its own tokens in the cache: ours start from nothing.
@@ -385,6 +411,7 @@ impl Recognizer {
             let ctx = audio_ctx_for(audio.len(), self.n_audio_ctx).max(self.opts.min_audio_ctx).min(self.n_audio_ctx);
             p.set_audio_ctx(ctx as i32);
         }
+        p.set_max_tokens(max_tokens_for(audio.len()));
         if !prompt.is_empty() {
             p.set_initial_prompt(prompt);
         }
@@ -728,6 +755,27 @@ mod tests {
         // A number said as runs of one digit is no loop.
         assert_eq!(loop_start(&[1, 2, 4, 4, 4, 4, 5, 5, 5, 5, 6]), None);
         assert_eq!(loop_start(&[]), None);
+    }
+
+    #[test]
+    fn a_pass_may_write_about_twice_the_fastest_callers_tokens() {
+        assert_eq!(max_tokens_for(0), 24);
+        // 10 s of speech: callers wrote at most 43 tokens, a loop runs on to 224.
+        assert_eq!(max_tokens_for(160_000), 124);
+    }
+
+    #[test]
+    fn a_phrase_said_three_times_running_is_a_loop_after_its_first_saying() {
+        // "… at 7 p.m. My phone number is 090-7 p.m. My phone number is 090-7 …"
+        let phrase = [11, 12, 13, 14, 15, 16, 17, 18];
+        let mut ids = vec![1, 2, 3];
+        ids.extend(phrase.repeat(3));
+        assert_eq!(loop_start(&ids), Some(3 + phrase.len()));
+        // Said twice (a caller repeating a number) it is speech.
+        let mut ids = vec![1, 2, 3];
+        ids.extend(phrase.repeat(2));
+        ids.extend([4, 5]);
+        assert_eq!(loop_start(&ids), None);
     }
 
     #[test]
