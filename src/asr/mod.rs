@@ -134,7 +134,7 @@ const MIN_MAX_TOKENS: usize = 24;
 
 /// The most tokens a pass over `n` samples may write.
 fn max_tokens_for(n: usize) -> i32 {
-    (MIN_MAX_TOKENS + n * MAX_TOKENS_PER_SECOND / 16_000) as i32
+    (MIN_MAX_TOKENS + n * MAX_TOKENS_PER_SECOND / crate::audio::SAMPLE_RATE as usize) as i32
 }
 
 /// Characters after a phone number scored with it in a recount.
@@ -342,7 +342,7 @@ impl Recognizer {
         }
         let first_ms = started.elapsed().as_millis();
         if debugging() {
-            eprintln!("asr: first pass, {} tokens for {:.1} s: {:?}", first.tokens.len(), samples.len() as f32 / 16_000.0, first.text);
+            eprintln!("asr: first pass, {} tokens for {:.1} s: {:?}", first.tokens.len(), samples.len() as f32 / crate::audio::SAMPLE_RATE as f32, first.text);
         }
         // whisper.cpp's own figure is taken after the task tokens, where it is ~0;
         // OpenAI's definition reads it at the start-of-transcript token.
