@@ -94,10 +94,10 @@ impl TextToSpeech for EngineTts {
     fn speak(&self, text: &str, lang: &str) -> Result<tts::Audio> {
         let mut out: Option<tts::Audio> = None;
         for phrase in tts::split_phrases(text) {
-            let s = (*self.phrase(&phrase, lang)?).clone();
+            let s = self.phrase(&phrase, lang)?;
             match out.as_mut() {
-                None => out = Some(s),
-                Some(o) => o.append(s)?,
+                None => out = Some((*s).clone()),
+                Some(o) => o.append(&s)?,
             }
         }
         // The engine's own error for text with nothing to read.

@@ -405,9 +405,6 @@ impl Call {
 }
 
 fn to_8k(samples: &[i16], rate: u32) -> Vec<i16> {
-    if rate == 8_000 {
-        return samples.to_vec();
-    }
     crate::tts::Audio { samples: samples.to_vec(), sample_rate: rate }.at_rate(8_000)
 }
 

@@ -51,7 +51,7 @@ impl Audio {
     }
 
     /// Appends `other`, which must have the same rate (engines never change rate mid-line).
-    pub fn append(&mut self, other: Audio) -> Result<()> {
+    pub fn append(&mut self, other: &Audio) -> Result<()> {
         if other.sample_rate != self.sample_rate {
             bail!(
                 "cannot join audio at {} Hz and {} Hz; resample one first",
@@ -59,7 +59,7 @@ impl Audio {
                 other.sample_rate
             );
         }
-        self.samples.extend(other.samples);
+        self.samples.extend_from_slice(&other.samples);
         Ok(())
     }
 }

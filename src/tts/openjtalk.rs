@@ -82,7 +82,7 @@ impl Tts for OpenJtalk {
             let part = self.speak_chunk(&chunk)?;
             match audio.as_mut() {
                 None => audio = Some(part),
-                Some(a) => a.append(part)?,
+                Some(a) => a.append(&part)?,
             }
         }
         audio.with_context(|| format!("nothing to say: {:?} has no words", program::short(text)))

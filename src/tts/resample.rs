@@ -6,9 +6,13 @@ use anyhow::Result;
 
 impl Audio {
     /// The same speech at `rate` (8 kHz for phone lines, the device rate for the
-    /// kiosk). An unusable rate (0 Hz or beyond 384 kHz), which no engine produces,
-    /// yields no samples rather than a panic; `resample_i16` says why.
+    /// kiosk); speech already at that rate is copied as it is. A conversion to or from
+    /// an unusable rate (0 Hz or beyond 384 kHz), which no engine produces, yields no
+    /// samples rather than a panic; `resample_i16` says why.
     pub fn at_rate(&self, rate: u32) -> Vec<i16> {
+        if rate == self.sample_rate {
+            return self.samples.clone();
+        }
         resample_i16(self, rate).unwrap_or_default()
     }
 }
