@@ -26,11 +26,23 @@ pub fn number(g: &Grammar, run: &str) -> Option<String> {
         .into_iter()
         .filter(|s| !(s[0].homophone || s[s.len() - 1].homophone) || plan.entry(&digits(s)).is_some())
         .collect();
-    spans
+    let read = |spans: &[&[Token]]| {
+        spans.iter().map(|s| digits(s)).find(|d| plan.valid(d)).or_else(|| spans.iter().find_map(|s| plan.repair(s)))
+    };
+    // The recogniser often loses a leading "oh" ("8-0-2222-4444" for 080-…); every
+    // domestic number starts with the trunk prefix, so a number heard without it is
+    // first read with it.
+    let trunk = g.phone.trunk_prefix.as_deref().unwrap_or("");
+    let (planned, unplanned): (Vec<&[Token]>, Vec<&[Token]>) = spans.iter().partition(|s| digits(s).starts_with(trunk));
+    let with_trunk: Vec<Vec<Token>> = unplanned
         .iter()
-        .map(|s| digits(s))
-        .find(|d| plan.valid(d))
-        .or_else(|| spans.iter().find_map(|s| plan.repair(s)))
+        .map(|s| {
+            let first = Token { homophone: false, ..s[0] };
+            trunk.chars().map(|digit| Token { digit, ..first }).chain(s.iter().copied()).collect()
+        })
+        .collect();
+    let with_trunk: Vec<&[Token]> = with_trunk.iter().map(Vec::as_slice).collect();
+    read(&planned).or_else(|| read(&with_trunk)).or_else(|| read(&unplanned))
 }
 
 /// Digits that look like a phone number said wrongly (a digit too many or too
@@ -134,8 +146,10 @@ pub fn recounts(g: &Grammar, run: &str) -> Vec<String> {
                 let mut n = d.clone();
                 n[a..at].fill(d[a]);
                 n[at..b].fill(d[change]);
+                // Only counts the plan accepts: "06-6666-6666" recounted as
+                // "00-6666-6666" would read back a number nobody can have.
                 let written = written_in(&n, way);
-                if !out.contains(&written) {
+                if plan.valid(&n.iter().collect::<String>()) && !out.contains(&written) {
                     out.push(written);
                 }
             }
@@ -260,10 +274,13 @@ impl Plan<'_> {
             return None;
         }
         let mut found: Vec<((bool, usize), String)> = Vec::new();
+        // A digit written alone ("5, 5, 5, 5, 5") says nothing of where the caller
+        // paused: its run goes on into the groups beside it.
+        let alone = |k: usize| toks.iter().filter(|t| t.group == toks[k].group).count() == 1;
         let mut i = 0;
         while i < n {
             let mut j = i + 1;
-            while j < n && toks[j].digit == toks[i].digit && toks[j].group == toks[i].group {
+            while j < n && toks[j].digit == toks[i].digit && (toks[j].group == toks[j - 1].group || alone(j) || alone(j - 1)) {
                 j += 1;
             }
             let len = j - i;
@@ -365,6 +382,8 @@ mod tests {
             // a number the plan rejects is the repair's, not this
             ("090-444-5555", &[]),
             ("oh nine oh 4445 5555", &[]),
+            // 00-… is no number: only counts the plan accepts
+            ("06-6666-6666", &[]),
         ];
         for (run, want) in table {
             assert_eq!(recounts(&g, run), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{run}");
@@ -428,6 +447,35 @@ mod tests {
         // no repeated digit to blame
         assert_eq!(read(&g, "090-123-5678"), None);
         assert_eq!(misheard(&g, "090-123-5678").as_deref(), Some("0901235678"));
+    }
+
+    #[test]
+    fn a_number_heard_without_its_leading_zero_is_read_with_it() {
+        let g = en();
+        let table: &[(&str, Option<&str>)] = &[
+            ("8-0-2222-4444", Some("08022224444")),
+            ("9.0-8246-2819", Some("09082462819")),
+            ("3-1234-5678", Some("0312345678")),
+            // and then one run mended, as any number is
+            ("8-0-222-4444", Some("08022224444")),
+            ("70-222266666", Some("07022226666")),
+            // a number with its 0 is left as it is
+            ("06-6666-6666", Some("0666666666")),
+            // too short even with the 0
+            ("8-0-2222-44", None),
+        ];
+        for (run, want) in table {
+            assert_eq!(read(&g, run).as_deref(), *want, "{run}");
+        }
+    }
+
+    #[test]
+    fn a_digit_written_alone_runs_on_into_its_neighbours() {
+        let g = en();
+        assert_eq!(read(&g, "oh eight oh, five, five, five, five, one, one, one, one, one").as_deref(), Some("08055551111"));
+        assert_eq!(read(&g, "0-9-0-4-4-4-4-4-5-5-5-5").as_deref(), Some("09044445555"));
+        // written groups of several digits still bound their runs
+        assert_eq!(read(&g, "090-444-555-555"), None);
     }
 
     #[test]

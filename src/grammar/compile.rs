@@ -43,6 +43,7 @@ pub struct PhoneRule {
     pub list: String,
     /// Words that are digits only inside a number ("ate", "won").
     pub homophones: Option<String>,
+    pub trunk_prefix: Option<String>,
     pub min_digits: usize,
     pub max_digits: usize,
     pub plan: Vec<PlanEntry>,
@@ -173,6 +174,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         digit: c.regex(&digit)?,
         list: spec.digit_list.clone(),
         homophones: spec.homophone_list.clone(),
+        trunk_prefix: spec.trunk_prefix.clone(),
         min_digits: spec.min_digits,
         max_digits: spec.max_digits,
         plan: spec.plan.clone(),

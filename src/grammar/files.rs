@@ -130,6 +130,10 @@ pub struct PhoneSpec {
     /// A list of words that sound like digits ("ate", "won"): digits only inside a number.
     #[serde(default)]
     pub homophone_list: Option<String>,
+    /// What every domestic number starts with ("0"): a number heard without it
+    /// is read with it first.
+    #[serde(default)]
+    pub trunk_prefix: Option<String>,
     /// The numbering plan: how many digits a number has, by how it starts.
     #[serde(default)]
     pub plan: Vec<PlanEntry>,
