@@ -18,6 +18,8 @@ pub struct NumberCheck {
     /// A number unlike the domain prompt's example, to tell a number heard from
     /// one copied from the prompt (`Recognizer::drop_copied_example`).
     pub second_example: Option<String>,
+    /// Digits the recogniser takes one for the other (see `readings`).
+    alike: Vec<(char, char)>,
     grammar: Arc<Grammar>,
 }
 
@@ -26,6 +28,8 @@ struct CueFile {
     cues: Vec<String>,
     #[serde(default)]
     second_example: Option<String>,
+    #[serde(default)]
+    alike: Vec<String>,
 }
 
 /// Runs of digits shorter than this, with no cue before them, are not phone numbers.
@@ -39,7 +43,14 @@ impl NumberCheck {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let file: CueFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
         let cues = file.cues.iter().map(|c| c.to_lowercase()).collect();
-        Ok(NumberCheck { cues, second_example: file.second_example, grammar: crate::session::grammar(lang)? })
+        let mut alike = Vec::new();
+        for pair in &file.alike {
+            match pair.chars().collect::<Vec<_>>()[..] {
+                [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => alike.extend([(a, b), (b, a)]),
+                _ => anyhow::bail!("{}: `alike` holds pairs of digits such as \"59\", not {pair:?}", path.display()),
+            }
+        }
+        Ok(NumberCheck { cues, second_example: file.second_example, alike, grammar: crate::session::grammar(lang)? })
     }
 
     /// How many digits a number starting with `digits` must have.
@@ -65,9 +76,28 @@ impl NumberCheck {
         phone::number(&self.grammar, &text[run.clone()]).map(|d| (run, d))
     }
 
-    /// Other counts of the number written as `run` (see `phone::recounts`).
-    pub fn recounts(&self, run: &str) -> Vec<String> {
-        phone::recounts(&self.grammar, run)
+    /// Other readings of the number written as `run`, for the acoustic model to weigh:
+    /// other counts of its runs (`phone::recounts`), and its first written group
+    /// with one digit swapped for a digit that sounds alike ("050" for "oh nine oh").
+    /// The first group decides the kind of number, and is short, so few readings cost
+    /// little to score.
+    pub fn readings(&self, run: &str) -> Vec<String> {
+        let first = run.find(|c: char| !c.is_ascii_digit()).unwrap_or(run.len());
+        let swapped = run[..first].char_indices().flat_map(|(i, c)| {
+            self.alike.iter().filter(move |(a, _)| *a == c).map(move |(_, b)| format!("{}{b}{}", &run[..i], &run[i + 1..]))
+        });
+        let heard: Vec<String> =
+            std::iter::once(run.to_string()).chain(swapped.filter(|s| phone::number(&self.grammar, s).is_some())).collect();
+        let mut out: Vec<String> = Vec::new();
+        for (k, h) in heard.iter().enumerate() {
+            let counts = phone::recounts(&self.grammar, h);
+            for r in (k > 0).then(|| h.clone()).into_iter().chain(counts) {
+                if r != run && !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+        }
+        out
     }
 
     /// The byte offset in `text` where a phone number should start but none the
@@ -198,6 +228,19 @@ mod tests {
         assert_eq!(ja.missing_number_at("電話番号は090-444-555-555です。"), Some("電話番号は".len()));
         assert_eq!(ja.missing_number_at("電話番号は090、4444、5555です。"), None);
         assert_eq!(ja.missing_number_at("電話番号は00-2222-3333です。"), Some("電話番号は".len()));
+    }
+
+    #[test]
+    fn readings_swap_alike_digits_in_the_first_group_and_recount() {
+        let en = check("en");
+        let r = en.readings("050-2221-1111");
+        for want in ["050-2222-1111", "090-2221-1111", "090-2222-1111"] {
+            assert!(r.iter().any(|x| x == want), "{want} not in {r:?}");
+        }
+        // only the first group: the 5s and 9s of the rest stay
+        assert_eq!(en.readings("070-5959-1234"), Vec::<String>::new());
+        // Japanese lists no alike digits
+        assert_eq!(check("ja").readings("050-1234-5678"), Vec::<String>::new());
     }
 
     #[test]

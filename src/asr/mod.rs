@@ -479,7 +479,7 @@ impl Recognizer {
     fn recount_number(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
         let (Some(check), Some(joined)) = (self.number_check(lang), heard.joined()) else { return heard };
         let Some(run) = check.number_at(&joined) else { return heard };
-        let counts = check.recounts(&joined[run.clone()]);
+        let counts = check.readings(&joined[run.clone()]);
         if counts.is_empty() {
             return heard;
         }
