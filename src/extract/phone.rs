@@ -31,7 +31,7 @@ pub fn number(g: &Grammar, run: &str) -> Option<String> {
     };
     // The recogniser often loses a leading "oh" ("8-0-2222-4444" for 080-…); every
     // domestic number starts with the trunk prefix, so a number heard without it is
-    // first read with it.
+    // read with it, and never without: "70-2222666666" is no number.
     let trunk = g.phone.trunk_prefix.as_deref().unwrap_or("");
     let (planned, unplanned): (Vec<&[Token]>, Vec<&[Token]>) = spans.iter().partition(|s| digits(s).starts_with(trunk));
     let with_trunk: Vec<Vec<Token>> = unplanned
@@ -42,7 +42,7 @@ pub fn number(g: &Grammar, run: &str) -> Option<String> {
         })
         .collect();
     let with_trunk: Vec<&[Token]> = with_trunk.iter().map(Vec::as_slice).collect();
-    read(&planned).or_else(|| read(&with_trunk)).or_else(|| read(&unplanned))
+    read(&planned).or_else(|| read(&with_trunk))
 }
 
 /// Digits that look like a phone number said wrongly (a digit too many or too
@@ -463,6 +463,9 @@ mod tests {
             ("06-6666-6666", Some("0666666666")),
             // too short even with the 0
             ("8-0-2222-44", None),
+            // a number that fits only without its 0 is none
+            ("70-2222666666", None),
+            ("12-182-5-21-182", None),
         ];
         for (run, want) in table {
             assert_eq!(read(&g, run).as_deref(), *want, "{run}");
