@@ -43,13 +43,7 @@ impl NumberCheck {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let file: CueFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
         let cues = file.cues.iter().map(|c| c.to_lowercase()).collect();
-        let mut alike = Vec::new();
-        for pair in &file.alike {
-            match pair.chars().collect::<Vec<_>>()[..] {
-                [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => alike.extend([(a, b), (b, a)]),
-                _ => anyhow::bail!("{}: `alike` holds pairs of digits such as \"59\", not {pair:?}", path.display()),
-            }
-        }
+        let alike = alike_pairs(&file.alike).with_context(|| path.display().to_string())?;
         Ok(NumberCheck { cues, second_example: file.second_example, alike, grammar: crate::session::grammar(lang)? })
     }
 
@@ -121,6 +115,18 @@ impl NumberCheck {
             .find(|m| m.as_str().chars().filter(char::is_ascii_digit).count() >= MIN_RUN_WITHOUT_CUE)
             .and_then(|m| (!reads(m.as_str())).then_some(m.start()))
     }
+}
+
+/// `["59"]` → 5 for 9 and 9 for 5.
+fn alike_pairs(list: &[String]) -> Result<Vec<(char, char)>> {
+    let mut out = Vec::new();
+    for pair in list {
+        match pair.chars().collect::<Vec<_>>()[..] {
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => out.extend([(a, b), (b, a)]),
+            _ => anyhow::bail!("`alike` holds pairs of digits such as \"59\", not {pair:?}"),
+        }
+    }
+    Ok(out)
 }
 
 fn is_separator(c: char) -> bool {
@@ -241,6 +247,15 @@ mod tests {
         assert_eq!(en.readings("070-5959-1234"), Vec::<String>::new());
         // Japanese lists no alike digits
         assert_eq!(check("ja").readings("050-1234-5678"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn alike_digits_come_in_pairs() {
+        assert_eq!(alike_pairs(&["59".into()]).unwrap(), vec![('5', '9'), ('9', '5')]);
+        for bad in ["5", "5a", "591"] {
+            let e = alike_pairs(&[bad.into()]).unwrap_err().to_string();
+            assert!(e.contains("pairs of digits") && e.contains(bad), "{e}");
+        }
     }
 
     #[test]

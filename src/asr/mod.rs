@@ -278,8 +278,17 @@ impl Recognizer {
         let multilingual = ctx.is_multilingual();
         let n_audio_ctx = ctx.model_n_audio_ctx().max(1) as usize;
         let prompts = [("ja".to_string(), load_prompt("ja")), ("en".to_string(), load_prompt("en"))];
-        // Without a grammar folder the second listen is off; recognition still works.
-        let numbers = ["ja", "en"].iter().filter_map(|l| Some((l.to_string(), digits::NumberCheck::load(l).ok()?))).collect();
+        // Without a readable asr_digits.toml the second listen is off; recognition still works.
+        let numbers = ["ja", "en"]
+            .iter()
+            .filter_map(|l| match digits::NumberCheck::load(l) {
+                Ok(check) => Some((l.to_string(), check)),
+                Err(e) => {
+                    eprintln!("warning: {e:#}; phone numbers in {l} are heard in one pass only");
+                    None
+                }
+            })
+            .collect();
         let kinds = (0..ctx.n_vocab()).map(|id| ctx.token_to_bytes(id).map(digits::Kind::of).unwrap_or(digits::Kind::Other)).collect();
         Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds })
     }
