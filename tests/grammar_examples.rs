@@ -59,3 +59,19 @@ fn every_language_folder_loads() {
         }
     }
 }
+
+#[test]
+fn a_trunk_prefix_that_is_not_digits_is_refused_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = dir.path().join("en");
+    std::fs::create_dir(&en).unwrap();
+    for f in std::fs::read_dir(root().join("en")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, en.join(f.file_name().unwrap())).unwrap();
+    }
+    let rules = std::fs::read_to_string(en.join("rules.toml")).unwrap();
+    assert!(rules.contains("trunk_prefix = \"0\""));
+    std::fs::write(en.join("rules.toml"), rules.replace("trunk_prefix = \"0\"", "trunk_prefix = \"o\"")).unwrap();
+    let e = format!("{:#}", Grammar::load_from(dir.path(), "en").unwrap_err());
+    assert!(e.contains("trunk_prefix") && e.contains("\"o\""), "{e}");
+}

@@ -480,16 +480,17 @@ impl Recognizer {
         if check.missing_number_at(&second.text).is_none() { second } else { first }
     }
 
-    /// When the number in `heard` changes digit inside a planned group next to a
-    /// run of the next digit (`phone::recounts`: 090-4445-5555), weighs each count
-    /// by how likely the decoder finds it on the audio already encoded, and keeps
-    /// the likeliest. Greedy decoding picks one token at a time and miscounts such
-    /// runs; the whole written number, scored at once, usually does not.
+    /// Weighs other readings of the number in `heard` (`NumberCheck::readings`: a
+    /// digit change inside a planned group moved onto its boundary, 090-4445-5555;
+    /// alike digits swapped in the first group, 050 for 090) by how likely the
+    /// decoder finds each on the audio already encoded, and keeps the likeliest.
+    /// Greedy decoding picks one token at a time and miscounts such runs; the whole
+    /// written number, scored at once, usually does not.
     fn recount_number(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
         let (Some(check), Some(joined)) = (self.number_check(lang), heard.joined()) else { return heard };
         let Some(run) = check.number_at(&joined) else { return heard };
-        let counts = check.readings(&joined[run.clone()]);
-        if counts.is_empty() {
+        let readings = check.readings(&joined[run.clone()]);
+        if readings.is_empty() {
             return heard;
         }
         // The tokens before the number are context; the rest of the text is scored.
@@ -500,7 +501,7 @@ impl Recognizer {
         let after: String = joined[run.end..].chars().take(NUMBER_CONTEXT_CHARS).collect();
         let ends = run.end + after.len() == joined.len();
         let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, after);
-        let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(counts.iter().map(|c| tail(c))).collect();
+        let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(readings.iter().map(|c| tail(c))).collect();
         let Ok(scores) = self.score_tails(held, lang, prompt, &prefix, &tails, ends) else { return heard };
         if debugging() {
             eprintln!("asr: recounted {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
@@ -509,7 +510,7 @@ impl Recognizer {
         if best == 0 {
             return heard;
         }
-        let number = &counts[best - 1];
+        let number = &readings[best - 1];
         Decoded { text: format!("{}{}{}", &joined[..run.start], number, &joined[run.end..]), ..heard }
     }
 

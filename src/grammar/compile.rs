@@ -169,6 +169,9 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         words.extend(c.lists.get(h).with_context(|| format!("phone.homophone_list: no list {h:?}"))?.keys().cloned());
     }
     let digit = format!("(?:[0-9]|{})", c.words_regex(words));
+    if let Some(t) = spec.trunk_prefix.as_deref().filter(|t| t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit())) {
+        bail!("phone.trunk_prefix is digits (\"0\"), not {t:?}");
+    }
     let phone = PhoneRule {
         run: c.regex(&format!("{digit}(?:(?:{})*{digit})*", spec.separator))?,
         digit: c.regex(&digit)?,

@@ -131,7 +131,7 @@ pub struct PhoneSpec {
     #[serde(default)]
     pub homophone_list: Option<String>,
     /// What every domestic number starts with ("0"): a number heard without it
-    /// is read with it first.
+    /// is read with it, never without.
     #[serde(default)]
     pub trunk_prefix: Option<String>,
     /// The numbering plan: how many digits a number has, by how it starts.
