@@ -404,8 +404,14 @@ impl Call {
     }
 }
 
-fn to_8k(samples: &[i16], rate: u32) -> Vec<i16> {
-    crate::tts::Audio { samples: samples.to_vec(), sample_rate: rate }.at_rate(8_000)
+/// A frame for the 8 kHz call recording. Phone lines are 8 kHz already, and their
+/// frames are lent as they are: building an `Audio` to call `at_rate` would copy
+/// every frame twice.
+fn to_8k(samples: &[i16], rate: u32) -> std::borrow::Cow<'_, [i16]> {
+    if rate == 8_000 {
+        return std::borrow::Cow::Borrowed(samples);
+    }
+    std::borrow::Cow::Owned(crate::tts::Audio { samples: samples.to_vec(), sample_rate: rate }.at_rate(8_000))
 }
 
 /// Both sides of the call mixed onto one 8 kHz timeline by arrival time.
