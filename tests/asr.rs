@@ -96,6 +96,20 @@ fn recounts_runs_of_one_digit_against_the_audio() {
     }
 }
 
+/// "It's zero eight zero, nine eight seven six, five four three two" comes out of the
+/// first pass as "It's 0-8-0-9-8-6. Time for 3-2.": no cue, six digits. A run written
+/// digit by digit from the trunk prefix is a number half heard, so it is listened for
+/// again in words, one token per spoken digit, and comes out whole.
+#[test]
+fn a_number_half_heard_digit_by_digit_is_heard_again_in_words() {
+    let Some(path) = model() else { return };
+    let Some(audio) = devset("en-x134.wav") else { return };
+    let rec = Recognizer::load(&path).unwrap();
+    let t = rec.transcribe(&audio, "en", None).unwrap();
+    let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
+    assert!(digits.len() == 11 && digits.starts_with("0809876"), "{}", t.text);
+}
+
 /// Over the phone whisper writes the domain prompt's example number (090-1234-5678)
 /// for "oh nine oh, four four four four, five five five five"; heard again after
 /// another example, it follows that one, so the number is dropped and the agent will

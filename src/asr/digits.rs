@@ -20,6 +20,8 @@ pub struct NumberCheck {
     pub second_example: Option<String>,
     /// Digits the recogniser takes one for the other (see `readings`).
     alike: Vec<(char, char)>,
+    /// Numbers are heard again in digit words (see `words`).
+    pub in_words: bool,
     grammar: Arc<Grammar>,
 }
 
@@ -30,10 +32,15 @@ struct CueFile {
     second_example: Option<String>,
     #[serde(default)]
     alike: Vec<String>,
+    #[serde(default)]
+    in_words: bool,
 }
 
 /// Runs of digits shorter than this, with no cue before them, are not phone numbers.
 const MIN_RUN_WITHOUT_CUE: usize = 7;
+/// A run that starts with the trunk prefix and is written digit by digit
+/// ("0-8-0-9-8-6") is a number said digit by digit, half heard, from this length.
+const MIN_SPELLED_RUN: usize = 5;
 
 impl NumberCheck {
     /// `grammars/<lang>/asr_digits.toml` and the language's grammar (the one every
@@ -44,7 +51,8 @@ impl NumberCheck {
         let file: CueFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
         let cues = file.cues.iter().map(|c| c.to_lowercase()).collect();
         let alike = alike_pairs(&file.alike).with_context(|| path.display().to_string())?;
-        Ok(NumberCheck { cues, second_example: file.second_example, alike, grammar: crate::session::grammar(lang)? })
+        let grammar = crate::session::grammar(lang)?;
+        Ok(NumberCheck { cues, second_example: file.second_example, alike, in_words: file.in_words, grammar })
     }
 
     /// How many digits a number starting with `digits` must have.
@@ -52,10 +60,17 @@ impl NumberCheck {
         phone::wanted_digits(&self.grammar, digits)
     }
 
+    /// The most digits any number has.
+    pub fn wanted_at_most(&self) -> usize {
+        self.wanted("")
+    }
+
     /// Whether digits written in `groups` so far can still become a number
-    /// written as the plan writes it.
+    /// written as the plan writes it, starting with the trunk prefix.
     fn may_grow(&self, groups: &[&str]) -> bool {
-        phone::may_grow(&self.grammar, groups)
+        let digits = groups.concat();
+        let trunk = self.grammar.phone.trunk_prefix.as_deref().unwrap_or("");
+        (digits.starts_with(trunk) || trunk.starts_with(&digits)) && phone::may_grow(&self.grammar, groups)
     }
 
     /// The byte range of the phone number the extractor reads in `text`, if any.
@@ -68,6 +83,20 @@ impl NumberCheck {
     pub fn digits_at(&self, text: &str) -> Option<(std::ops::Range<usize>, String)> {
         let run = self.number_at(text)?;
         phone::number(&self.grammar, &text[run.clone()]).map(|d| (run, d))
+    }
+
+    /// The words callers say digits with (the grammar's phone digit list), each
+    /// with its digit.
+    pub fn digit_words(&self) -> Vec<(&str, char)> {
+        let list = self.grammar.lists.get(&self.grammar.phone.list);
+        list.into_iter().flatten().filter_map(|(w, d)| Some((w.as_str(), d.chars().next()?))).collect()
+    }
+
+    /// Whether `written` (digits and separators) is a whole number of the plan as
+    /// it stands, with no repair.
+    pub fn is_whole(&self, written: &str) -> bool {
+        let digits: String = written.chars().filter(char::is_ascii_digit).collect();
+        phone::number(&self.grammar, written).is_some_and(|d| d == digits) && phone::written_as_planned(&self.grammar, written)
     }
 
     /// Other readings of the number written as `run`, for the acoustic model to weigh:
@@ -112,7 +141,13 @@ impl NumberCheck {
         g.phone
             .run
             .find_iter(text)
-            .find(|m| m.as_str().chars().filter(char::is_ascii_digit).count() >= MIN_RUN_WITHOUT_CUE)
+            .find(|m| {
+                let run = m.as_str();
+                let digits = run.chars().filter(char::is_ascii_digit).count();
+                let trunk = g.phone.trunk_prefix.as_deref().is_some_and(|t| run.starts_with(t));
+                let spelled = !run.chars().zip(run.chars().skip(1)).any(|(a, b)| a.is_ascii_digit() && b.is_ascii_digit());
+                digits >= MIN_RUN_WITHOUT_CUE || (trunk && spelled && digits >= MIN_SPELLED_RUN)
+            })
             .and_then(|m| (!reads(m.as_str())).then_some(m.start()))
     }
 }
@@ -163,13 +198,15 @@ pub struct Focus<'a> {
     /// `Kind` of every vocabulary token.
     pub kinds: &'a [Kind],
     pub check: &'a NumberCheck,
+    /// Decoding ends once the number is whole, instead of going on freely.
+    pub until_whole: bool,
 }
 
 impl Focus<'_> {
-    /// Masks `logits` given the text tokens decoded so far, which start with `prefix`
-    /// (fed to the decoder as it is).
-    pub fn filter(&self, so_far: &[i32], logits: &mut [f32]) {
-        // The number so far, in its written groups; the last one is still open.
+    /// The number in `so_far` (which starts with `prefix`), in its written groups,
+    /// the last one still open; None once a token other than a digit or a
+    /// separator has ended it.
+    fn groups(&self, so_far: &[i32]) -> Option<Vec<String>> {
         let mut groups = vec![String::new()];
         for &t in so_far.get(self.prefix.len()..).unwrap_or(&[]) {
             match self.kinds.get(t as usize) {
@@ -180,9 +217,22 @@ impl Focus<'_> {
                     groups.last_mut().expect("never empty").push_str(d)
                 }
                 Some(Kind::Separator) => groups.push(String::new()),
-                _ => return, // the number is over: decode freely
+                _ => return None,
             }
         }
+        Some(groups)
+    }
+
+    /// Whether decoding is over: `until_whole` and the number has all its digits.
+    pub fn done(&self, so_far: &[i32]) -> bool {
+        self.until_whole && self.groups(so_far).is_some_and(|g| g.concat().len() >= self.check.wanted(&g.concat()))
+    }
+
+    /// Masks `logits` given the text tokens decoded so far, which start with `prefix`
+    /// (fed to the decoder as it is).
+    pub fn filter(&self, so_far: &[i32], logits: &mut [f32]) {
+        // The number so far; once it is over, decode freely.
+        let Some(groups) = self.groups(so_far) else { return };
         let digits: String = groups.concat();
         let wanted = self.check.wanted(&digits);
         let mut written: Vec<&str> = groups.iter().map(String::as_str).collect();
@@ -228,6 +278,10 @@ mod tests {
         assert_eq!(en.missing_number_at("My number is 090-1234-5678."), None);
         assert_eq!(en.missing_number_at("It's 0-9-9-9-9-6666, thanks"), Some(5));
         assert_eq!(en.missing_number_at("A table for 4 at 7 pm."), None);
+        // digit by digit from the trunk prefix, half heard, with no cue
+        assert_eq!(en.missing_number_at("It's 0-8-0-9-8-6. Time for 3-2."), Some(5));
+        assert_eq!(en.missing_number_at("At 7, 8, 9, 10 or 11."), None);
+        assert_eq!(en.missing_number_at("Room 08 at 12:30."), None);
         let ja = check("ja");
         // a run the extractor mends (one 6 too many) needs no second listen
         assert_eq!(ja.missing_number_at("電話番号は090-555566666です。"), None);
@@ -247,6 +301,26 @@ mod tests {
         assert_eq!(en.readings("070-5959-1234"), Vec::<String>::new());
         // Japanese lists no alike digits
         assert_eq!(check("ja").readings("050-1234-5678"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_whole_number_is_valid_and_written_as_planned() {
+        let en = check("en");
+        assert!(en.is_whole("090-4444-5555"));
+        assert!(en.is_whole("03-1234-5678"));
+        assert!(!en.is_whole("090-4444-555"), "one digit short");
+        assert!(!en.is_whole("0-90444-45555"), "grouped as no number is written");
+        assert!(!en.is_whole("90-4444-5555"), "the trunk prefix lost: read only by repair");
+    }
+
+    #[test]
+    fn ends_once_whole_only_when_asked() {
+        let kinds: Vec<Kind> = [&b"a"[..], b" 090", b"-", b"4444", b"5555"].iter().map(|b| Kind::of(b)).collect();
+        let c = check("en");
+        let f = |until_whole| Focus { prefix: &[0], kinds: &kinds, check: &c, until_whole };
+        assert!(!f(true).done(&[0, 1, 2, 3, 2]));
+        assert!(f(true).done(&[0, 1, 2, 3, 2, 4]));
+        assert!(!f(false).done(&[0, 1, 2, 3, 2, 4]));
     }
 
     #[test]
@@ -281,13 +355,14 @@ mod tests {
         // Vocabulary: 0 "a", 1 " 0", 2 "90", 3 "-", 4 "5555", 5 "6", 6 "." ; eot 7
         let kinds: Vec<Kind> = [&b"a"[..], b" 0", b"90", b"-", b"5555", b"6", b"."].iter().map(|b| Kind::of(b)).collect();
         let c = check("en");
-        let f = Focus { prefix: &[0], kinds: &kinds, check: &c };
+        let f = Focus { prefix: &[0], kinds: &kinds, check: &c, until_whole: false };
         let allowed = |so_far: &[i32]| {
             let mut l = vec![0f32; 7];
             f.filter(so_far, &mut l);
             (0..7).filter(|&i| l[i].is_finite()).collect::<Vec<_>>()
         };
-        assert_eq!(allowed(&[0]), vec![1, 2, 4, 5]); // no separator first
+        // no separator first, and every number starts with the trunk prefix 0
+        assert_eq!(allowed(&[0]), vec![1]);
         // 090 is a whole group (3-4-4): a separator or a spaced group comes next
         assert_eq!(allowed(&[0, 1, 2]), vec![1, 3]);
         // no way of writing a number starts with a one-digit group: 090 or 06 go on

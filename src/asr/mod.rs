@@ -2,6 +2,7 @@
 //! across threads; each call gets its own decoding state.
 
 mod digits;
+mod words;
 
 use anyhow::{bail, Context, Result};
 use std::path::Path;
@@ -163,6 +164,8 @@ pub struct Recognizer {
     numbers: Vec<(String, digits::NumberCheck)>,
     /// What each vocabulary token can be inside a phone number.
     kinds: Vec<digits::Kind>,
+    /// Per language that hears numbers again in words, how its digits are said.
+    spoken: Vec<(String, words::Spoken)>,
 }
 
 /// One decode's text, its text tokens and their mean log-probability.
@@ -279,7 +282,7 @@ impl Recognizer {
         let n_audio_ctx = ctx.model_n_audio_ctx().max(1) as usize;
         let prompts = [("ja".to_string(), load_prompt("ja")), ("en".to_string(), load_prompt("en"))];
         // Without a readable asr_digits.toml the second listen is off; recognition still works.
-        let numbers = ["ja", "en"]
+        let numbers: Vec<(String, digits::NumberCheck)> = ["ja", "en"]
             .iter()
             .filter_map(|l| match digits::NumberCheck::load(l) {
                 Ok(check) => Some((l.to_string(), check)),
@@ -290,7 +293,8 @@ impl Recognizer {
             })
             .collect();
         let kinds = (0..ctx.n_vocab()).map(|id| ctx.token_to_bytes(id).map(digits::Kind::of).unwrap_or(digits::Kind::Other)).collect();
-        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds })
+        let spoken = numbers.iter().filter_map(|(l, c)| Some((l.clone(), words::Spoken::of(&ctx, c)?))).collect();
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken })
     }
 
     /// Shares one recognizer across threads.
@@ -361,8 +365,13 @@ impl Recognizer {
         if stop.load(Ordering::Relaxed) {
             bail!("speech recognition stopped");
         }
-        let heard = self.listen_for_number(&mut held, lang, prompt, first);
-        let heard = self.recount_number(&mut held, lang, prompt, heard);
+        let heard = match self.hear_in_words(&mut held, lang, prompt, first) {
+            Ok(heard) => heard,
+            Err(first) => {
+                let heard = self.listen_for_number(&mut held, lang, prompt, first);
+                self.recount_number(&mut held, lang, prompt, heard)
+            }
+        };
         let Decoded { text, avg_logprob, .. } = self.drop_copied_example(&mut held, lang, prompt, heard);
         if debugging() {
             let ms = started.elapsed().as_millis();
@@ -470,7 +479,7 @@ impl Recognizer {
         let Some(at) = check.missing_number_at(&joined) else { return first };
         // The forced prefix: every token that ends at or before the number's start.
         let prefix = tokens_before(&first.tokens, at);
-        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check, until_whole: false };
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
         // The second listen is a refinement: if it fails, the first transcript stands.
         let Ok(second) = self.redecode(held, lang, prompt, &focus, budget) else { return first };
@@ -534,7 +543,7 @@ impl Recognizer {
         }
         let other_prompt = format!("{}{}{}", &prompt[..example.start], second, &prompt[example.end..]);
         let prefix = tokens_before(&heard.tokens, run.start);
-        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check, until_whole: false };
         let budget = heard.tokens.len().saturating_sub(prefix.len()) + EXTRA_NUMBER_TOKENS;
         // If the check cannot run, the number stands, as it would without the check.
         let Ok(again) = self.redecode(held, lang, &other_prompt, &focus, budget) else { return heard };
@@ -559,6 +568,11 @@ impl Recognizer {
     /// once and left out: the scores only rank the tails.
     fn score_tails(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], tails: &[String], ends: bool) -> Result<Vec<f64>> {
         let toks = tails.iter().map(|t| self.tokens_of(t)).collect::<Result<Vec<_>>>()?;
+        self.score_token_tails(held, lang, prompt, prefix, &toks, ends)
+    }
+
+    /// `score_tails` for tails given as tokens.
+    fn score_token_tails(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], toks: &[Vec<i32>], ends: bool) -> Result<Vec<f64>> {
         let shortest = toks.iter().map(Vec::len).min().unwrap_or(0);
         if shortest == 0 {
             bail!("nothing to score");
@@ -572,7 +586,7 @@ impl Recognizer {
         let after_shared = self.log_probs(held.state)?;
         let eot = self.ctx.token_eot();
         let mut scores = Vec::new();
-        for toks in &toks {
+        for toks in toks {
             let own = &toks[shared..];
             let mut logp = after_shared[own[0] as usize] as f64;
             for (i, &t) in own.iter().enumerate() {
@@ -639,6 +653,9 @@ impl Recognizer {
         let mut text: Vec<i32> = focus.prefix.to_vec();
         let mut logp = 0f64;
         for _ in 0..budget {
+            if focus.done(&text) {
+                break;
+            }
             let mut logits = self.log_probs(held.state)?;
             focus.filter(&text, &mut logits);
             let Some((next, &l)) = logits.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) else { break };
