@@ -223,6 +223,15 @@ impl Focus<'_> {
         Some(groups)
     }
 
+    /// `filter`, for `Recognizer::redecode`: false once decoding is over.
+    pub fn mask(&self, so_far: &[i32], logits: &mut [f32]) -> bool {
+        if self.done(so_far) {
+            return false;
+        }
+        self.filter(so_far, logits);
+        true
+    }
+
     /// Whether decoding is over: `until_whole` and the number has all its digits.
     pub fn done(&self, so_far: &[i32]) -> bool {
         self.until_whole && self.groups(so_far).is_some_and(|g| g.concat().len() >= self.check.wanted(&g.concat()))

@@ -482,7 +482,7 @@ impl Recognizer {
         let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check, until_whole: false };
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
         // The second listen is a refinement: if it fails, the first transcript stands.
-        let Ok(second) = self.redecode(held, lang, prompt, &focus, budget) else { return first };
+        let Ok(second) = self.redecode(held, lang, prompt, &prefix, &|t, l| focus.mask(t, l), budget) else { return first };
         if debugging() {
             eprintln!("asr: listened again for a number: {:?} (avg_logprob {:.3})", second.text, second.avg_logprob);
         }
@@ -546,7 +546,7 @@ impl Recognizer {
         let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check, until_whole: false };
         let budget = heard.tokens.len().saturating_sub(prefix.len()) + EXTRA_NUMBER_TOKENS;
         // If the check cannot run, the number stands, as it would without the check.
-        let Ok(again) = self.redecode(held, lang, &other_prompt, &focus, budget) else { return heard };
+        let Ok(again) = self.redecode(held, lang, &other_prompt, &prefix, &|t, l| focus.mask(t, l), budget) else { return heard };
         // Copied: the number now follows the new example more than it matches the
         // first hearing. A number partly heard over the phone ("090-1234-1967" for
         // 090-1234-5678) still matches in the digits that were heard.
@@ -585,20 +585,32 @@ impl Recognizer {
         held.feed(&fed)?;
         let after_shared = self.log_probs(held.state)?;
         let eot = self.ctx.token_eot();
-        let mut scores = Vec::new();
-        for toks in toks {
-            let own = &toks[shared..];
-            let mut logp = after_shared[own[0] as usize] as f64;
-            for (i, &t) in own.iter().enumerate() {
-                let next = match own.get(i + 1) {
-                    Some(&n) => n,
-                    None if ends => eot,
-                    None => break,
-                };
-                held.step(&[t], fed.len() + i)?;
-                logp += self.log_probs(held.state)?[next as usize] as f64;
+        // Tails in token order: each shares its first tokens with the one scored
+        // before it, whose scores for those tokens stand, so only the rest is decoded.
+        let mut order: Vec<usize> = (0..toks.len()).collect();
+        order.sort_by(|&a, &b| toks[a][shared..].cmp(&toks[b][shared..]));
+        let mut scores = vec![0f64; toks.len()];
+        let (mut prev, mut prev_logp): (&[i32], Vec<f64>) = (&[], Vec::new());
+        for i in order {
+            let own = &toks[i][shared..];
+            let common = prev.iter().zip(own).take_while(|(a, b)| a == b).count();
+            // logp[j]: the log-probability of own[j] after own[..j].
+            let mut logp = prev_logp[..common].to_vec();
+            for j in common..own.len() {
+                logp.push(match j {
+                    0 => after_shared[own[0] as usize] as f64,
+                    _ => {
+                        held.step(&[own[j - 1]], fed.len() + j - 1)?;
+                        self.log_probs(held.state)?[own[j] as usize] as f64
+                    }
+                });
             }
-            scores.push(logp);
+            scores[i] = logp.iter().sum();
+            if ends {
+                held.step(&[own[own.len() - 1]], fed.len() + own.len() - 1)?;
+                scores[i] += self.log_probs(held.state)?[eot as usize] as f64;
+            }
+            (prev, prev_logp) = (own, logp);
         }
         Ok(scores)
     }
@@ -641,23 +653,23 @@ impl Recognizer {
     }
 
     /// Decodes again from the encoder output still in `state` (the audio is not encoded
-    /// twice): the prompt and `focus.prefix` are fed, then greedy decoding with `focus`
-    /// masking the logits, for at most `budget` tokens.
-    fn redecode(&self, held: &mut Held, lang: &str, prompt: &str, focus: &digits::Focus, budget: usize) -> Result<Decoded> {
+    /// twice): the prompt and `prefix` are fed, then greedy decoding for at most
+    /// `budget` tokens, `mask` masking the logits given the tokens so far (prefix
+    /// included), or ending the decoding by returning false.
+    fn redecode(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], mask: &dyn Fn(&[i32], &mut [f32]) -> bool, budget: usize) -> Result<Decoded> {
         let mut fed = self.context_tokens(lang, prompt)?;
-        fed.extend_from_slice(focus.prefix);
+        fed.extend_from_slice(prefix);
         held.feed(&fed)?;
         let mut n_past = fed.len();
 
         let eot = self.ctx.token_eot();
-        let mut text: Vec<i32> = focus.prefix.to_vec();
+        let mut text: Vec<i32> = prefix.to_vec();
         let mut logp = 0f64;
         for _ in 0..budget {
-            if focus.done(&text) {
+            let mut logits = self.log_probs(held.state)?;
+            if !mask(&text, &mut logits) {
                 break;
             }
-            let mut logits = self.log_probs(held.state)?;
-            focus.filter(&text, &mut logits);
             let Some((next, &l)) = logits.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) else { break };
             if !l.is_finite() || next as i32 == eot {
                 break;
@@ -667,7 +679,7 @@ impl Recognizer {
             held.step(&[next as i32], n_past)?;
             n_past += 1;
         }
-        let n_new = text.len() - focus.prefix.len();
+        let n_new = text.len() - prefix.len();
         let tokens: Vec<(i32, Vec<u8>)> =
             text.iter().map(|&t| (t, self.ctx.token_to_bytes(t).map(<[u8]>::to_vec).unwrap_or_default())).collect();
         let avg_logprob = if n_new > 0 { (logp / n_new as f64) as f32 } else { 0.0 };

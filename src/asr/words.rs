@@ -4,13 +4,18 @@
 //! that is where runs of one digit are miscounted and where "oh nine oh" becomes
 //! 050. Written in words ("oh nine oh, five five five five"), every spoken digit is
 //! one token, so the decoder has to account for each. The number is listened for in
-//! the language's phone digit words, grouped as the numbering plan writes it; then
-//! that reading, the first pass's number and the recounts of both are all said in
-//! words, weighed on the audio already encoded, and the likeliest is kept.
+//! the language's phone digit words, grouped as the numbering plan writes it, with a
+//! small beam; then those readings, the recounts of the likeliest, and the first
+//! pass's number with its recounts are weighed on the audio already encoded, said in
+//! words and written in numerals, and the likeliest is kept.
 
 use super::digits::{Focus, Kind, NumberCheck};
 use super::{debugging, tokens_before, Decoded, Held, Recognizer, EXTRA_NUMBER_TOKENS};
 use whisper_rs::WhisperContext;
+
+/// Readings of the number the listen keeps at each digit: three catch much of what
+/// greedy decoding loses ("oh nine oh" heard as "oh four"), at about 0.3 s a number.
+const BEAM_WIDTH: usize = 3;
 
 /// How a number is said in one language's digit words, as whisper's tokens.
 pub struct Spoken {
@@ -19,6 +24,7 @@ pub struct Spoken {
     kinds: Vec<Kind>,
     /// A token for each digit, for saying a number the listen did not write.
     say: [Option<i32>; 10],
+    comma: i32,
 }
 
 impl Spoken {
@@ -43,8 +49,9 @@ impl Spoken {
                 say[d] = say[d].or(Some(id));
             }
         }
-        kinds[single(",")? as usize] = Kind::Separator;
-        say.iter().all(Option::is_some).then_some(Spoken { kinds, say })
+        let comma = single(",")?;
+        kinds[comma as usize] = Kind::Separator;
+        say.iter().all(Option::is_some).then_some(Spoken { kinds, say, comma })
     }
 
     /// `tokens` said in words, written as numerals: groups joined by '-'.
@@ -69,12 +76,11 @@ impl Spoken {
             _ => None,
         };
         let heard: Vec<(char, i32)> = listened.iter().filter_map(|&t| Some((digit_of(t)?, t))).collect();
-        let comma = listened.iter().copied().find(|&t| self.kinds[t as usize] == Kind::Separator);
         let mut out = Vec::new();
         let mut i = 0;
         for c in written.chars() {
             if c == '-' {
-                out.extend(comma.or_else(|| self.kinds.iter().position(|k| *k == Kind::Separator).map(|p| p as i32)));
+                out.push(self.comma);
                 continue;
             }
             let here = heard.get(i).filter(|(d, _)| *d == c).map(|(_, t)| *t);
@@ -112,6 +118,47 @@ fn regrouped(number: &str, like: &str) -> String {
 }
 
 impl Recognizer {
+    /// Beam search under `focus` from its prefix: of the `width` likeliest token
+    /// sequences, those that make the number whole, prefix included, likeliest first.
+    fn listen_beam(&self, held: &mut Held, lang: &str, prompt: &str, focus: &Focus, width: usize, budget: usize) -> anyhow::Result<Vec<Vec<i32>>> {
+        let context = self.context_tokens(lang, prompt)?;
+        let mut beams: Vec<(Vec<i32>, f64, bool)> = vec![(focus.prefix.to_vec(), 0.0, false)];
+        for _ in 0..budget {
+            if beams.iter().all(|b| b.2) {
+                break;
+            }
+            // In token order, each beam shares the most with the one fed before it,
+            // and the decoder feeds only where they differ.
+            beams.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut next: Vec<(Vec<i32>, f64, bool)> = Vec::new();
+            for (toks, score, done) in &beams {
+                if *done {
+                    next.push((toks.clone(), *score, true));
+                    continue;
+                }
+                let fed: Vec<i32> = context.iter().chain(toks.iter()).copied().collect();
+                held.feed(&fed)?;
+                let mut lp = self.log_probs(held.state)?;
+                focus.filter(toks, &mut lp);
+                let mut order: Vec<usize> = (0..lp.len()).filter(|&i| lp[i].is_finite()).collect();
+                order.sort_by(|&a, &b| lp[b].total_cmp(&lp[a]));
+                for &t in order.iter().take(width) {
+                    if t as i32 == self.ctx.token_eot() {
+                        continue;
+                    }
+                    let mut grown = toks.clone();
+                    grown.push(t as i32);
+                    let done = focus.done(&grown);
+                    next.push((grown, score + lp[t] as f64, done));
+                }
+            }
+            next.sort_by(|a, b| b.1.total_cmp(&a.1));
+            next.truncate(width);
+            beams = next;
+        }
+        Ok(beams.into_iter().filter(|b| b.2).map(|b| b.0).collect())
+    }
+
     fn spoken(&self, lang: &str) -> Option<&Spoken> {
         self.spoken.iter().find(|(l, _)| l == lang).map(|(_, s)| s)
     }
@@ -126,60 +173,105 @@ impl Recognizer {
         let run = check.number_at(&joined);
         let Some(at) = run.as_ref().map(|r| r.start).or_else(|| check.missing_number_at(&joined)) else { return Err(heard) };
         let prefix = tokens_before(&heard.tokens, at);
-        // With the first pass's number read, what follows it stands; otherwise the
-        // listen goes on past the number and writes the rest.
-        let focus = Focus { prefix: &prefix, kinds: &spoken.kinds, check, until_whole: run.is_some() };
-        let budget = heard.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS + 2 * check.wanted_at_most();
-        let Ok(listen) = self.redecode(held, lang, prompt, &focus, budget) else { return Err(heard) };
-        let said = &listen.ids()[prefix.len()..];
-        let in_number = said.iter().take_while(|&&t| spoken.kinds[t as usize] != Kind::Other).count();
-        let (number, rest) = said.split_at(in_number);
-        let written = spoken.written(number);
-        if !check.is_whole(&written) {
+        let focus = Focus { prefix: &prefix, kinds: &spoken.kinds, check, until_whole: true };
+        // A digit word and a comma at most per digit, and the end.
+        let budget = 2 * check.wanted_at_most() + 1;
+        let Ok(listened) = self.listen_beam(held, lang, prompt, &focus, BEAM_WIDTH, budget) else { return Err(heard) };
+        let mut heard_as: Vec<(String, &[i32])> = listened
+            .iter()
+            .map(|t| (spoken.written(&t[prefix.len()..]), &t[prefix.len()..]))
+            .filter(|(w, _)| check.is_whole(w))
+            .collect();
+        if heard_as.is_empty() {
             if debugging() {
-                eprintln!("asr: in words, no whole number: {written:?}");
+                eprintln!("asr: in words, no whole number");
             }
             return Err(heard);
         }
-        // The transcript with `number` in place of the first pass's number, or after
-        // the cue followed by what the listen wrote after the number.
-        let with_number = |number: &str| {
-            let text = match &run {
-                Some(r) => format!("{}{number}{}", &joined[..at], &joined[r.end..]),
-                None => {
-                    let rest: Vec<u8> = rest.iter().flat_map(|&t| self.ctx.token_to_bytes(t).map(<[u8]>::to_vec).unwrap_or_default()).collect();
-                    format!("{} {number}{}", joined[..at].trim_end(), String::from_utf8_lossy(&rest))
-                }
-            };
-            Decoded { text, tokens: heard.tokens.clone(), avg_logprob: heard.avg_logprob, no_speech_prob: heard.no_speech_prob }
-        };
+        let (written, said) = heard_as.swap_remove(0);
+        // The likeliest listen, the others, the recounts of the likeliest, and the first
+        // pass's number with its own: each in the likeliest's groups where it has as
+        // many digits, so that none is said with fewer commas, and scored higher for it.
         let first = run.as_ref().and_then(|r| as_written(&joined[r.clone()])).filter(|w| check.is_whole(w));
-        // Each candidate in the listen's groups where it has as many digits, so that
-        // none is said with fewer commas, and scored higher for it.
         let mut candidates = vec![written.clone()];
-        for c in std::iter::once(&written).chain(&first).flat_map(|w| std::iter::once(w.clone()).chain(check.readings(w))) {
+        let others = heard_as.into_iter().map(|(w, _)| w);
+        let recounts = std::iter::once(&written).chain(&first).flat_map(|w| std::iter::once(w.clone()).chain(check.readings(w)));
+        for c in others.chain(recounts) {
             let c = regrouped(&c, &written);
             if !candidates.contains(&c) {
                 candidates.push(c);
             }
         }
-        if candidates.len() == 1 {
-            return Ok(with_number(&written));
+        let best = match self.weigh(held, lang, prompt, &prefix, &joined, at, &candidates, |c| spoken.say(c, said)) {
+            Ok(scores) => {
+                if debugging() && candidates.len() > 1 {
+                    let weighed: Vec<_> = candidates.iter().zip(&scores).map(|(c, (w, n))| format!("{c} {w:.1}+{n:.1}")).collect();
+                    eprintln!("asr: heard in words {written}; weighed in words and numerals {weighed:?}");
+                }
+                let total = |i: usize| scores[i].0 + scores[i].1;
+                (0..candidates.len()).max_by(|&a, &b| total(a).total_cmp(&total(b))).unwrap_or(0)
+            }
+            Err(_) => 0,
+        };
+        let number = &candidates[best];
+        let text = match &run {
+            Some(r) => format!("{}{number}{}", &joined[..at], &joined[r.end..]),
+            None => {
+                // The first pass garbled what followed the cue: the rest is what the
+                // decoder writes after the number, written in numerals (after digit
+                // words it would go on saying digits).
+                let head = format!("{} {number}", joined[..at].trim_end());
+                let rest = self.tokens_of(&head).and_then(|written| {
+                    let budget = heard.tokens.len().saturating_sub(prefix.len()) + EXTRA_NUMBER_TOKENS;
+                    // No digit may lengthen the number the listen made whole.
+                let after_number = |so_far: &[i32], logits: &mut [f32]| {
+                    if so_far.len() == written.len() {
+                        for (l, kind) in logits.iter_mut().zip(&self.kinds) {
+                            if *kind != Kind::Other {
+                                *l = f32::NEG_INFINITY;
+                            }
+                        }
+                    }
+                    true
+                };
+                let d = self.redecode(held, lang, prompt, &written, &after_number, budget)?;
+                    let bytes: Vec<u8> = d.tokens[written.len()..].iter().flat_map(|(_, b)| b.iter().copied()).collect();
+                    Ok(String::from_utf8_lossy(&bytes).into_owned())
+                });
+                format!("{head}{}", rest.unwrap_or_default())
+            }
+        };
+        Ok(Decoded { text, ..heard })
+    }
+
+    /// The log-likelihood of each of `candidates` in place of the number at byte `at`
+    /// of `joined`, said in words (`say`) and written in numerals: the words count
+    /// every spoken digit, the numerals know how numbers are written (090, not 050).
+    /// A single candidate is not weighed.
+    #[allow(clippy::too_many_arguments)]
+    fn weigh(
+        &self,
+        held: &mut Held,
+        lang: &str,
+        prompt: &str,
+        prefix: &[i32],
+        joined: &str,
+        at: usize,
+        candidates: &[String],
+        say: impl Fn(&str) -> Vec<i32>,
+    ) -> anyhow::Result<Vec<(f64, f64)>> {
+        if candidates.len() < 2 {
+            return Ok(vec![(0.0, 0.0); candidates.len()]);
         }
-        // The text between the forced tokens and the number ("" or " ") is part of each tail.
-        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
-        let Ok(between) = self.tokens_of(&joined[start..at]).or_else(|_| Ok::<_, ()>(Vec::new())) else { return Err(heard) };
-        let tails: Vec<Vec<i32>> = candidates.iter().map(|c| between.iter().copied().chain(spoken.say(c, number)).collect()).collect();
-        let Ok(in_words) = self.score_token_tails(held, lang, prompt, &prefix, &tails, false) else { return Err(heard) };
-        let numerals: Vec<String> = candidates.iter().map(|c| format!("{}{c}", &joined[start..at])).collect();
-        let Ok(in_numerals) = self.score_tails(held, lang, prompt, &prefix, &numerals, false) else { return Err(heard) };
-        let scores: Vec<f64> = in_words.iter().zip(&in_numerals).map(|(a, b)| a + b).collect();
-        if debugging() {
-            let weighed: Vec<_> = (0..candidates.len()).map(|i| format!("{} {:.1}+{:.1}", candidates[i], in_words[i], in_numerals[i])).collect();
-            eprintln!("asr: heard in words {written}; weighed in words and numerals {weighed:?}");
-        }
-        let best = (0..candidates.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
-        Ok(with_number(&candidates[best]))
+        // The text between the forced tokens and the number ("" or " ") goes first.
+        let start: usize = prefix.iter().map(|&t| self.ctx.token_to_bytes(t).map_or(0, <[u8]>::len)).sum();
+        let between = &joined[start.min(at)..at];
+        let between_tokens = if between.is_empty() { Vec::new() } else { self.tokens_of(between)? };
+        let in_words: Vec<Vec<i32>> = candidates.iter().map(|c| between_tokens.iter().copied().chain(say(c)).collect()).collect();
+        let in_words = self.score_token_tails(held, lang, prompt, prefix, &in_words, false)?;
+        let in_numerals: Vec<String> = candidates.iter().map(|c| format!("{between}{c}")).collect();
+        let in_numerals = self.score_tails(held, lang, prompt, prefix, &in_numerals, false)?;
+        Ok(in_words.into_iter().zip(in_numerals).collect())
     }
 }
 
@@ -196,7 +288,7 @@ mod tests {
         for (digit, token) in [(0, 7), (9, 2), (4, 3), (5, 4)] {
             say[digit] = Some(token);
         }
-        Spoken { kinds, say }
+        Spoken { kinds, say, comma: 5 }
     }
 
     #[test]
