@@ -17,6 +17,18 @@ fn model() -> Option<PathBuf> {
     }
 }
 
+/// How many tests cargo runs at once: one per core.
+fn side_by_side() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The model with the cores shared between the tests running side by side: ggml's
+/// worker threads spin while they wait, and two tests each decoding on every core
+/// took ten minutes instead of ten seconds.
+fn load(path: &Path) -> Recognizer {
+    Recognizer::load_with(path, Options::shared_by(side_by_side())).unwrap()
+}
+
 fn devset(file: &str) -> Option<Vec<f32>> {
     devset_in("clean16k", file)
 }
@@ -39,9 +51,8 @@ fn squash(s: &str) -> String {
 #[test]
 fn transcribes_english_and_japanese_booking_requests() {
     let Some(path) = model() else { return };
-    // Three decodes side by side share the cores, as `serve` shares them between calls
-    // (each on all of them, ggml's spinning threads make it ten times slower).
-    let rec = Arc::new(Recognizer::load_with(&path, Options::shared_by(3)).unwrap());
+    // Three decodes side by side share the cores, as `serve` shares them between calls.
+    let rec = Arc::new(Recognizer::load_with(&path, Options::shared_by(3 * side_by_side())).unwrap());
     // (file, lang, fragments the transcript must contain after dropping punctuation/case):
     // the words the booking needs ("a table" itself is sometimes heard as "a timel")
     let cases: &[(&str, &str, &[&str])] = &[
@@ -76,7 +87,7 @@ fn transcribes_english_and_japanese_booking_requests() {
 fn listens_again_for_a_phone_number_said_as_words() {
     let Some(path) = model() else { return };
     let Some(audio) = devset("en-d08_t0.wav") else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     let t = rec.transcribe(&audio, "en", None).unwrap();
     let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
     assert!(digits.ends_with("09077778888"), "{}", t.text);
@@ -89,7 +100,7 @@ fn listens_again_for_a_phone_number_said_as_words() {
 #[test]
 fn recounts_runs_of_one_digit_against_the_audio() {
     let Some(path) = model() else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     for (file, lang, number) in [("en-d05_t5.wav", "en", "09055556666"), ("ja-d11_t0.wav", "ja", "09044445555")] {
         let Some(audio) = devset(file) else { return };
         let t = rec.transcribe(&audio, lang, None).unwrap();
@@ -106,7 +117,7 @@ fn recounts_runs_of_one_digit_against_the_audio() {
 fn a_number_half_heard_digit_by_digit_is_heard_again_in_words() {
     let Some(path) = model() else { return };
     let Some(audio) = devset("en-x134.wav") else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     let t = rec.transcribe(&audio, "en", None).unwrap();
     let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
     assert!(digits.len() == 11 && digits.starts_with("0809876"), "{}", t.text);
@@ -119,7 +130,7 @@ fn a_number_half_heard_digit_by_digit_is_heard_again_in_words() {
 #[test]
 fn a_number_copied_from_the_prompt_is_dropped_and_a_said_one_kept() {
     let Some(path) = model() else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
     let Some(copied) = devset_in("tel8k", "en-d11_t0.wav") else { return };
     let t = rec.transcribe(&copied, "en", None).unwrap();
@@ -139,7 +150,7 @@ fn a_number_copied_from_the_prompt_is_dropped_and_a_said_one_kept() {
 fn a_long_agent_line_before_the_turn_still_lets_the_number_be_recounted() {
     let Some(path) = model() else { return };
     let Some(audio) = devset("ja-d11_t0.wav") else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     let readback = "ご予約内容を確認します。12月2日水曜日、午後7時、2名様、吉田様、お電話番号はゼロキューゼロ、ヨンヨンヨンヨン、ゴーゴーゴーゴー。よろしいですか？";
     let t = rec.transcribe(&audio, "ja", Some(&readback.repeat(4))).unwrap();
     let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
@@ -149,7 +160,7 @@ fn a_long_agent_line_before_the_turn_still_lets_the_number_be_recounted() {
 #[test]
 fn silence_and_noise_give_no_text() {
     let Some(path) = model() else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     let silence = vec![0.0f32; 16_000 * 2];
     // Faint noise: below the voice gate.
     let hiss: Vec<f32> = (0..32_000u32).map(|i| ((i.wrapping_mul(2_654_435_761) >> 16) as f32 / 65_536.0 - 0.5) * 0.004).collect();
@@ -174,7 +185,7 @@ fn silence_and_noise_give_no_text() {
 #[test]
 fn rejects_bad_language_and_bad_samples() {
     let Some(path) = model() else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     assert!(rec.transcribe(&[0.0; 16_000], "fr", None).is_err());
     assert!(rec.transcribe(&[f32::NAN; 16_000], "ja", None).is_err());
 }
@@ -193,7 +204,7 @@ fn a_stopped_transcription_gives_up_and_the_model_goes_on() {
     use std::sync::atomic::AtomicBool;
     let Some(path) = model() else { return };
     let Some(audio) = devset("ja-d01_t0.wav") else { return };
-    let rec = Recognizer::load(&path).unwrap();
+    let rec = load(&path);
     // The caller went on talking before whisper started: nothing is decoded.
     let stopped = rec.transcribe_unless(&audio, "ja", None, &AtomicBool::new(true));
     assert!(stopped.is_err(), "{stopped:?}");

@@ -5,8 +5,11 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn yoyaku(args: &[&str], stdin: &str) -> Output {
+    // Tests run side by side, one per core: each command decodes on one thread
+    // (ggml's spinning worker threads would otherwise fight over the cores).
     let mut child = Command::new(env!("CARGO_BIN_EXE_yoyaku"))
         .args(args)
+        .env("YOYAKU_ASR_THREADS", "1")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
