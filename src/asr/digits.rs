@@ -66,11 +66,9 @@ impl NumberCheck {
     }
 
     /// Whether digits written in `groups` so far can still become a number
-    /// written as the plan writes it, starting with the trunk prefix.
+    /// written as the plan writes it.
     fn may_grow(&self, groups: &[&str]) -> bool {
-        let digits = groups.concat();
-        let trunk = self.grammar.phone.trunk_prefix.as_deref().unwrap_or("");
-        (digits.starts_with(trunk) || trunk.starts_with(&digits)) && phone::may_grow(&self.grammar, groups)
+        phone::may_grow(&self.grammar, groups)
     }
 
     /// The byte range of the phone number the extractor reads in `text`, if any.
@@ -198,8 +196,6 @@ pub struct Focus<'a> {
     /// `Kind` of every vocabulary token.
     pub kinds: &'a [Kind],
     pub check: &'a NumberCheck,
-    /// Decoding ends once the number is whole, instead of going on freely.
-    pub until_whole: bool,
 }
 
 impl Focus<'_> {
@@ -223,18 +219,19 @@ impl Focus<'_> {
         Some(groups)
     }
 
-    /// `filter`, for `Recognizer::redecode`: false once decoding is over.
+    /// `filter`, for `Recognizer::redecode`: once the number is over, decoding goes
+    /// on freely to the end of the turn.
     pub fn mask(&self, so_far: &[i32], logits: &mut [f32]) -> bool {
-        if self.done(so_far) {
-            return false;
-        }
         self.filter(so_far, logits);
         true
     }
 
-    /// Whether decoding is over: `until_whole` and the number has all its digits.
-    pub fn done(&self, so_far: &[i32]) -> bool {
-        self.until_whole && self.groups(so_far).is_some_and(|g| g.concat().len() >= self.check.wanted(&g.concat()))
+    /// Whether the number in `so_far` has all its digits.
+    pub fn whole(&self, so_far: &[i32]) -> bool {
+        self.groups(so_far).is_some_and(|g| {
+            let digits = g.concat();
+            digits.len() >= self.check.wanted(&digits)
+        })
     }
 
     /// Masks `logits` given the text tokens decoded so far, which start with `prefix`
@@ -323,13 +320,12 @@ mod tests {
     }
 
     #[test]
-    fn ends_once_whole_only_when_asked() {
+    fn knows_when_the_number_is_whole() {
         let kinds: Vec<Kind> = [&b"a"[..], b" 090", b"-", b"4444", b"5555"].iter().map(|b| Kind::of(b)).collect();
         let c = check("en");
-        let f = |until_whole| Focus { prefix: &[0], kinds: &kinds, check: &c, until_whole };
-        assert!(!f(true).done(&[0, 1, 2, 3, 2]));
-        assert!(f(true).done(&[0, 1, 2, 3, 2, 4]));
-        assert!(!f(false).done(&[0, 1, 2, 3, 2, 4]));
+        let f = Focus { prefix: &[0], kinds: &kinds, check: &c };
+        assert!(!f.whole(&[0, 1, 2, 3, 2]));
+        assert!(f.whole(&[0, 1, 2, 3, 2, 4]));
     }
 
     #[test]
@@ -364,7 +360,7 @@ mod tests {
         // Vocabulary: 0 "a", 1 " 0", 2 "90", 3 "-", 4 "5555", 5 "6", 6 "." ; eot 7
         let kinds: Vec<Kind> = [&b"a"[..], b" 0", b"90", b"-", b"5555", b"6", b"."].iter().map(|b| Kind::of(b)).collect();
         let c = check("en");
-        let f = Focus { prefix: &[0], kinds: &kinds, check: &c, until_whole: false };
+        let f = Focus { prefix: &[0], kinds: &kinds, check: &c };
         let allowed = |so_far: &[i32]| {
             let mut l = vec![0f32; 7];
             f.filter(so_far, &mut l);

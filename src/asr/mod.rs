@@ -479,7 +479,7 @@ impl Recognizer {
         let Some(at) = check.missing_number_at(&joined) else { return first };
         // The forced prefix: every token that ends at or before the number's start.
         let prefix = tokens_before(&first.tokens, at);
-        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check, until_whole: false };
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
         let budget = first.tokens.len() - prefix.len() + EXTRA_NUMBER_TOKENS;
         // The second listen is a refinement: if it fails, the first transcript stands.
         let Ok(second) = self.redecode(held, lang, prompt, &prefix, &|t, l| focus.mask(t, l), budget) else { return first };
@@ -543,7 +543,7 @@ impl Recognizer {
         }
         let other_prompt = format!("{}{}{}", &prompt[..example.start], second, &prompt[example.end..]);
         let prefix = tokens_before(&heard.tokens, run.start);
-        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check, until_whole: false };
+        let focus = digits::Focus { prefix: &prefix, kinds: &self.kinds, check };
         let budget = heard.tokens.len().saturating_sub(prefix.len()) + EXTRA_NUMBER_TOKENS;
         // If the check cannot run, the number stands, as it would without the check.
         let Ok(again) = self.redecode(held, lang, &other_prompt, &prefix, &|t, l| focus.mask(t, l), budget) else { return heard };

@@ -148,7 +148,7 @@ impl Recognizer {
                     }
                     let mut grown = toks.clone();
                     grown.push(t as i32);
-                    let done = focus.done(&grown);
+                    let done = focus.whole(&grown);
                     next.push((grown, score + lp[t] as f64, done));
                 }
             }
@@ -173,7 +173,7 @@ impl Recognizer {
         let run = check.number_at(&joined);
         let Some(at) = run.as_ref().map(|r| r.start).or_else(|| check.missing_number_at(&joined)) else { return Err(heard) };
         let prefix = tokens_before(&heard.tokens, at);
-        let focus = Focus { prefix: &prefix, kinds: &spoken.kinds, check, until_whole: true };
+        let focus = Focus { prefix: &prefix, kinds: &spoken.kinds, check };
         // A digit word and a comma at most per digit, and the end.
         let budget = 2 * check.wanted_at_most() + 1;
         let Ok(listened) = self.listen_beam(held, lang, prompt, &focus, BEAM_WIDTH, budget) else { return Err(heard) };

@@ -86,12 +86,17 @@ pub fn written_as_planned(g: &Grammar, run: &str) -> bool {
 }
 
 /// Whether digits written so far in `groups` (the last one still being written)
-/// can grow into a number of the plan, written in one of its ways with no group
-/// running past its end: the second listen writes 090-5555-6666, never 0-9-9-9-9-66666.
+/// can grow into a number of the plan, starting with the trunk prefix and written
+/// in one of its ways with no group running past its end: the second listen writes
+/// 090-5555-6666, never 0-9-9-9-9-66666 or 90-5555-6666.
 pub fn may_grow(g: &Grammar, groups: &[&str]) -> bool {
     let plan = Plan::of(g);
     let d: String = groups.concat();
     let n = d.len();
+    let trunk = g.phone.trunk_prefix.as_deref().unwrap_or("");
+    if !(d.starts_with(trunk) || trunk.starts_with(&d)) {
+        return false;
+    }
     let mut entries: Vec<&PlanEntry> = plan.undecided(&d).collect();
     entries.extend(plan.entry(&d));
     if entries.is_empty() {
@@ -405,6 +410,9 @@ mod tests {
             (&["045", "123"], true),
             (&["0451", "23"], true),
             (&["090", "5555", "6666", "1"], false),
+            // every number starts with the trunk prefix 0
+            (&["9"], false),
+            (&["90", "5555"], false),
         ];
         for (groups, want) in table {
             assert_eq!(may_grow(&g, groups), *want, "{groups:?}");
