@@ -2,6 +2,7 @@
 //! across threads; each call gets its own decoding state.
 
 mod digits;
+mod names;
 mod words;
 
 use anyhow::{bail, Context, Result};
@@ -166,6 +167,8 @@ pub struct Recognizer {
     kinds: Vec<digits::Kind>,
     /// Per language that hears numbers again in words, how its digits are said.
     spoken: Vec<(String, words::Spoken)>,
+    /// Name lists per language, for hearing a name again.
+    names: Vec<(String, names::NameCheck)>,
 }
 
 /// One decode's text, its text tokens and their mean log-probability.
@@ -294,7 +297,18 @@ impl Recognizer {
             .collect();
         let kinds = (0..ctx.n_vocab()).map(|id| ctx.token_to_bytes(id).map(digits::Kind::of).unwrap_or(digits::Kind::Other)).collect();
         let spoken = numbers.iter().filter_map(|(l, c)| Some((l.clone(), words::Spoken::of(&ctx, c)?))).collect();
-        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken })
+        // Without a readable asr_names.toml names are heard in one pass.
+        let names = ["ja", "en"]
+            .iter()
+            .filter_map(|l| match names::NameCheck::load(l) {
+                Ok(check) => Some((l.to_string(), check)),
+                Err(e) => {
+                    eprintln!("warning: {e:#}; names in {l} are heard in one pass only");
+                    None
+                }
+            })
+            .collect();
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken, names })
     }
 
     /// Shares one recognizer across threads.
@@ -372,7 +386,8 @@ impl Recognizer {
                 self.recount_number(&mut held, lang, prompt, heard)
             }
         };
-        let Decoded { text, avg_logprob, .. } = self.drop_copied_example(&mut held, lang, prompt, heard);
+        let heard = self.drop_copied_example(&mut held, lang, prompt, heard);
+        let Decoded { text, avg_logprob, .. } = self.hear_name_again(&mut held, lang, prompt, heard);
         if debugging() {
             let ms = started.elapsed().as_millis();
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?} ({ms} ms, first pass {first_ms} ms)");

@@ -92,11 +92,7 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
         unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
     }
     let said_intent = intent(g, &unnamed);
-    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !(m.alone && said_intent.is_some())) {
-        if let Some(n) = resolve::name(g, &m.caps) {
-            slots.name = Some(n);
-        }
-    }
+    slots.name = said_name(g, &found, said_intent.is_some()).map(|(_, n)| n);
     for m in found.iter().filter(|m| m.slot.is_none()) {
         slots.phone = m.caps.first().map(|c| c.value.clone());
     }
@@ -105,6 +101,31 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     }
     slots.intent = said_intent.or_else(|| slots.has_details().then(|| "book".to_string()));
     slots
+}
+
+/// The name the caller gave last, as the rule captured it and as the extractor
+/// writes it. A name said alone ("David Miller.") counts only without an intent.
+fn said_name<'m>(g: &Grammar, found: &'m [matches::Match], said_intent: bool) -> Option<(&'m str, String)> {
+    let names = found.iter().filter(|m| m.slot == Some(Slot::Name) && !(m.alone && said_intent));
+    names
+        .filter_map(|m| {
+            let heard = m.caps.iter().find(|c| c.name == "name")?;
+            Some((heard.value.as_str(), resolve::name(g, &m.caps)?))
+        })
+        .last()
+}
+
+/// The name `text` gives, as it was heard and as the extractor writes it, for a
+/// recogniser that listens to the name again (`asr::names`).
+pub fn name_heard(g: &Grammar, text: &str) -> Option<(String, String)> {
+    let norm = normalize(g, text);
+    let found = matches::find(g, &norm);
+    let mut unnamed = norm.clone();
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !m.alone) {
+        unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
+    }
+    let said_intent = intent(g, &unnamed).is_some();
+    said_name(g, &found, said_intent).map(|(heard, name)| (heard.to_string(), name))
 }
 
 /// The highest-priority intent whose phrase occurs in the (normalized) text.

@@ -176,9 +176,7 @@ fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
     let mut words: Vec<&str> = name.split(' ').collect();
     let Some(forms) = g.lists.get(list) else { return name.to_string() };
     let first = words[0].to_lowercase();
-    // A list entry is its name (the value) and any other spellings (the forms).
-    let listed = |w: &str| forms.contains_key(w) || forms.values().any(|v| v.to_lowercase() == w);
-    if words.len() < 2 || listed(&first) {
+    if words.len() < 2 || g.list_holds(list, &first) {
         return name.to_string();
     }
     let mut near: Vec<&str> = forms.values().filter(|v| one_letter_apart(&v.to_lowercase(), &first)).map(String::as_str).collect();

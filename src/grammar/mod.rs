@@ -84,4 +84,10 @@ impl Grammar {
     pub fn list_value(&self, list: &str, form: &str) -> Option<&str> {
         self.lists.get(list)?.get(&form.to_lowercase()).map(String::as_str)
     }
+
+    /// Whether `word` is in a list, as one of its values or as a form of one.
+    pub fn list_holds(&self, list: &str, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.lists.get(list).is_some_and(|forms| forms.contains_key(&lower) || forms.values().any(|v| v.to_lowercase() == lower))
+    }
 }

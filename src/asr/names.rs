@@ -1,0 +1,282 @@
+//! Names heard again among the grammar's name lists (`grammars/<lang>/asr_names.toml`).
+//! whisper writes a name it does not expect as whatever sounds near (田中 as 頭か,
+//! Wilson as Wilton on the phone), and the extractor cannot tell. When a word of the
+//! name the extractor finds is in none of its lists, the decoder listens again at
+//! that word with only the lists' names allowed (a small beam over their tokens),
+//! then what it first heard and the names it found are weighed on the audio already
+//! encoded, with a few characters of what follows, and the likeliest is kept. A name
+//! the lists lack stays when the audio fits it better than any listed name.
+
+use super::{debugging, tokens_before, Decoded, Held, Recognizer};
+use crate::grammar::Grammar;
+use anyhow::{Context, Result};
+use std::sync::Arc;
+
+/// Names kept at each step of the listen: with three, 田中 was lost to names that
+/// start likelier (新田, 新井) and end worse.
+const BEAM_WIDTH: usize = 5;
+/// Characters after the name scored with it: enough to tell where it ends.
+const NAME_CONTEXT_CHARS: usize = 6;
+
+/// Which list a name's words are listened for in (`asr_names.toml`).
+pub struct NameCheck {
+    first: Option<String>,
+    last: String,
+    /// How much likelier, in natural log, a listed name is before it is heard.
+    prior: f64,
+    grammar: Arc<Grammar>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NameFile {
+    #[serde(default)]
+    first: Option<String>,
+    last: String,
+    #[serde(default)]
+    prior: f64,
+}
+
+impl NameCheck {
+    pub fn load(lang: &str) -> Result<NameCheck> {
+        let path = Grammar::root().join(lang).join("asr_names.toml");
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let file: NameFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let grammar = crate::session::grammar(lang)?;
+        for list in file.first.iter().chain([&file.last]) {
+            if !grammar.lists.contains_key(list) {
+                anyhow::bail!("{}: no list `{list}` in the {lang} grammar", path.display());
+            }
+        }
+        if !(0.0..=10.0).contains(&file.prior) {
+            anyhow::bail!("{}: prior must be between 0 and 10", path.display());
+        }
+        Ok(NameCheck { first: file.first, last: file.last, prior: file.prior, grammar })
+    }
+
+    /// The words of the name `text` gives that no list of theirs holds, each with
+    /// its byte range in `text` and the lists it is listened for in.
+    fn unlisted(&self, text: &str) -> Vec<(std::ops::Range<usize>, Vec<&str>)> {
+        let g = &self.grammar;
+        let Some((heard, name)) = crate::extract::name_heard(g, text) else { return Vec::new() };
+        // The name as written must be in the text as heard (not mended or respelled).
+        let Some(at) = text.rfind(heard.as_str()) else { return Vec::new() };
+        let Some(inside) = heard.find(name.as_str()) else { return Vec::new() };
+        let start = at + inside;
+        let words: Vec<(usize, &str)> = name.split(' ').scan(start, |pos, w| {
+            let here = *pos;
+            *pos += w.len() + 1;
+            Some((here, w))
+        }).collect();
+        let n = words.len();
+        words
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, (pos, word))| {
+                let mut lists: Vec<&str> = match (i, n) {
+                    (_, 1) => self.first.iter().map(String::as_str).chain([self.last.as_str()]).collect(),
+                    (0, _) => vec![self.first.as_deref()?],
+                    (i, n) if i + 1 == n => vec![&self.last],
+                    _ => return None,
+                };
+                lists.dedup();
+                let listed = lists.iter().any(|l| g.list_holds(l, word));
+                (!listed && !word.is_empty()).then(|| (pos..pos + word.len(), lists))
+            })
+            .collect()
+    }
+
+    /// Every way the lists write a name: the names and their other spellings.
+    fn forms<'a>(&'a self, lists: &[&str]) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        for l in lists {
+            for (form, name) in self.grammar.lists.get(*l).into_iter().flatten() {
+                // Forms are stored in lower case: one with letters that have a case
+                // (wilson) is the name written otherwise, so only the name is said.
+                let cased = form.to_uppercase() != *form;
+                for f in std::iter::once(name.as_str()).chain((!cased).then_some(form.as_str())) {
+                    if !out.contains(&f) {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Where `range` of `from` is in `to`, when the two differ only before or only after it.
+fn same_place(from: &str, to: &str, range: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+    if to.get(..range.end) == from.get(..range.end) {
+        return Some(range);
+    }
+    let shift = to.len() as isize - from.len() as isize;
+    let moved = (range.start as isize + shift) as usize..(range.end as isize + shift) as usize;
+    (range.start as isize + shift >= 0 && to.get(moved.start..) == from.get(range.start..)).then_some(moved)
+}
+
+impl Recognizer {
+    fn name_check(&self, lang: &str) -> Option<&NameCheck> {
+        self.names.iter().find(|(l, _)| l == lang).map(|(_, c)| c)
+    }
+
+    /// `heard` with each unlisted word of its name heard again (see the module).
+    pub(super) fn hear_name_again(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
+        let (Some(check), Some(joined)) = (self.name_check(lang), heard.joined()) else { return heard };
+        let mut text = heard.text.clone();
+        // Right to left, so that a replaced word leaves the others' offsets alone.
+        for (word, lists) in check.unlisted(&joined).into_iter().rev() {
+            // The word is found in the tokens' text; the number may have been
+            // rewritten since, before or after it.
+            let Some(in_text) = same_place(&joined, &text, word.clone()) else { continue };
+            match self.listen_for_name(held, lang, prompt, &heard, &joined, word, check, &lists) {
+                Ok(Some(name)) => text.replace_range(in_text, &name),
+                Ok(None) => {}
+                Err(e) if debugging() => eprintln!("asr: name not heard again: {e:#}"),
+                Err(_) => {}
+            }
+        }
+        Decoded { text, ..heard }
+    }
+
+    /// The name of `lists` the audio fits better than the word at `word` of
+    /// `joined` (the text of `heard`'s tokens), if any.
+    #[allow(clippy::too_many_arguments)]
+    fn listen_for_name(
+        &self,
+        held: &mut Held,
+        lang: &str,
+        prompt: &str,
+        heard: &Decoded,
+        joined: &str,
+        word: std::ops::Range<usize>,
+        check: &NameCheck,
+        lists: &[&str],
+    ) -> Result<Option<String>> {
+        let forms = check.forms(lists);
+        let prefix = tokens_before(&heard.tokens, word.start);
+        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
+        // What lies between the forced tokens and the word (" " in English) goes first.
+        let between = &joined[start..word.start];
+        let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{between}{f}"))).collect::<Result<_>>()?;
+        let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
+        let after: String = joined[word.end..].chars().take(NAME_CONTEXT_CHARS).collect();
+        let ends = word.end + after.len() == joined.len();
+        let tail = |name: &str| format!("{between}{name}{after}");
+        let first = &joined[word.clone()];
+        let mut names: Vec<&str> = vec![first];
+        names.extend(found.iter().map(|&i| forms[i]).filter(|f| *f != first));
+        if names.len() < 2 {
+            return Ok(None);
+        }
+        let tails: Vec<String> = names.iter().map(|n| tail(n)).collect();
+        let mut scores = self.score_tails(held, lang, prompt, &prefix, &tails, ends)?;
+        for s in scores.iter_mut().skip(1) {
+            *s += check.prior;
+        }
+        if debugging() {
+            eprintln!("asr: name heard again: {:?}", names.iter().zip(&scores).collect::<Vec<_>>());
+        }
+        let best = (0..names.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+        Ok((best > 0).then(|| names[best].to_string()))
+    }
+
+    /// Beam search after `prefix` allowing only token sequences that begin one of
+    /// `said`: the indices of the ones the beam completes, likeliest first.
+    fn listen_among(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], said: &[Vec<i32>]) -> Result<Vec<usize>> {
+        let context = self.context_tokens(lang, prompt)?;
+        let longest = said.iter().map(Vec::len).max().unwrap_or(0);
+        let mut beams: Vec<(Vec<i32>, f64)> = vec![(Vec::new(), 0.0)];
+        let mut done: Vec<(usize, f64)> = Vec::new();
+        for _ in 0..longest {
+            if beams.is_empty() {
+                break;
+            }
+            beams.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut next: Vec<(Vec<i32>, f64)> = Vec::new();
+            for (toks, score) in &beams {
+                let fed: Vec<i32> = context.iter().chain(prefix).chain(toks.iter()).copied().collect();
+                held.feed(&fed)?;
+                let lp = self.log_probs(held.state)?;
+                let mut allowed: Vec<i32> = said.iter().filter(|s| s.len() > toks.len() && s.starts_with(toks)).map(|s| s[toks.len()]).collect();
+                allowed.sort_unstable();
+                allowed.dedup();
+                allowed.sort_by(|&a, &b| lp[b as usize].total_cmp(&lp[a as usize]));
+                for &t in allowed.iter().take(BEAM_WIDTH) {
+                    let mut grown = toks.clone();
+                    grown.push(t);
+                    let score = score + lp[t as usize] as f64;
+                    if let Some(i) = said.iter().position(|s| *s == grown) {
+                        done.push((i, score));
+                    }
+                    if said.iter().any(|s| s.len() > grown.len() && s.starts_with(&grown)) {
+                        next.push((grown, score));
+                    }
+                }
+            }
+            next.sort_by(|a, b| b.1.total_cmp(&a.1));
+            next.truncate(BEAM_WIDTH);
+            beams = next;
+        }
+        done.sort_by(|a, b| b.1.total_cmp(&a.1));
+        done.truncate(BEAM_WIDTH);
+        Ok(done.into_iter().map(|(i, _)| i).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_keeps_its_place_when_the_text_changed_only_before_or_after_it() {
+        let heard = "I'm James Wilton, my number is 0445-55-5555.";
+        let at = heard.find("Wilton").unwrap();
+        let word = at..at + "Wilton".len();
+        // the number after the name rewritten
+        let after = "I'm James Wilton, my number is 090-4444-5555.";
+        assert_eq!(same_place(heard, after, word.clone()), Some(word.clone()));
+        // the number before the name rewritten
+        let heard = "My number is 0445-55-5555, name is Wilton.";
+        let at = heard.find("Wilton").unwrap();
+        let before = "My number is 090-4444-5555, name is Wilton.";
+        let moved = same_place(heard, before, at..at + 6).unwrap();
+        assert_eq!(&before[moved], "Wilton");
+        // changed on both sides: no place
+        assert_eq!(same_place("a Wilton b", "aa Wilton bb", 2..8), None);
+    }
+
+    #[test]
+    fn only_words_no_list_holds_are_heard_again() {
+        let ja = NameCheck::load("ja").unwrap();
+        let heard = "名前は頭か電話番号は090-1234-5678です。";
+        let at = heard.find("頭か").unwrap();
+        assert_eq!(ja.unlisted(heard), vec![(at..at + "頭か".len(), vec!["surname"])]);
+        assert!(ja.unlisted("名前は田中、電話番号は090-1234-5678です。").is_empty());
+        assert!(ja.unlisted("たなかともおします。").is_empty(), "a listed reading is the listed name");
+        assert!(ja.unlisted("明日の7時に予約したいです。").is_empty(), "no name, nothing to hear again");
+
+        let en = NameCheck::load("en").unwrap();
+        let heard = "I'm James Wilton, my number is 090-4444-5555.";
+        let at = heard.find("Wilton").unwrap();
+        assert_eq!(en.unlisted(heard), vec![(at..at + 6, vec!["surname"])]);
+        // English first names are not heard again; a listed surname needs nothing
+        assert!(en.unlisted("My name is Soren Wilson.").is_empty());
+        // honorifics are not part of the name
+        let heard = "This is Mr. Wilton.";
+        let at = heard.find("Wilton").unwrap();
+        assert_eq!(en.unlisted(heard), vec![(at..at + 6, vec!["surname"])]);
+    }
+
+    #[test]
+    fn listed_names_are_said_as_written_and_by_their_other_spellings() {
+        let ja = NameCheck::load("ja").unwrap();
+        let forms = ja.forms(&["surname"]);
+        for f in ["田中", "たなか", "田仲", "山元"] {
+            assert!(forms.contains(&f), "{f}");
+        }
+        let en = NameCheck::load("en").unwrap();
+        let forms = en.forms(&["surname"]);
+        assert!(forms.contains(&"Wilson") && !forms.contains(&"wilson"));
+    }
+}
