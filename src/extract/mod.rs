@@ -106,13 +106,14 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
 /// The name the caller gave last, as the rule captured it and as the extractor
 /// writes it. A name said alone ("David Miller.") counts only without an intent.
 fn said_name<'m>(g: &Grammar, found: &'m [matches::Match], said_intent: bool) -> Option<(&'m str, String)> {
-    let names = found.iter().filter(|m| m.slot == Some(Slot::Name) && !(m.alone && said_intent));
+    // The last one: a correction inside one utterance replaces what came before.
+    let names = found.iter().rev().filter(|m| m.slot == Some(Slot::Name) && !(m.alone && said_intent));
     names
         .filter_map(|m| {
             let heard = m.caps.iter().find(|c| c.name == "name")?;
             Some((heard.value.as_str(), resolve::name(g, &m.caps)?))
         })
-        .last()
+        .next()
 }
 
 /// The name `text` gives, as it was heard and as the extractor writes it, for a
