@@ -143,6 +143,26 @@ fn a_number_copied_from_the_prompt_is_dropped_and_a_said_one_kept() {
     }
 }
 
+/// A name the lists lack is heard again among listed names, and the audio decides:
+/// on the phone 田中 came out as 頭か, and Wilson as Wilton; on clean audio 吉田 as
+/// 有吉田. A name the lists hold is left as heard.
+#[test]
+fn a_misheard_name_is_heard_again_among_listed_names() {
+    let Some(path) = model() else { return };
+    let rec = load(&path);
+    let cases = [
+        ("tel8k", "ja-d01_t0.wav", "ja", &["田中", "たなか"][..]),
+        ("tel8k", "en-d11_t0.wav", "en", &["James Wilson"][..]),
+        ("clean16k", "ja-d11_t0.wav", "ja", &["名前は吉田", "名前はよしだ"][..]),
+        ("clean16k", "en-d11_t0.wav", "en", &["James Wilson"][..]),
+    ];
+    for (condition, file, lang, any_of) in cases {
+        let Some(audio) = devset_in(condition, file) else { return };
+        let t = rec.transcribe(&audio, lang, None).unwrap();
+        assert!(any_of.iter().any(|n| t.text.contains(n)), "{condition} {file}: {}", t.text);
+    }
+}
+
 /// The agent's last line goes before the turn as context; a long one (a read-back
 /// said again after a correction) is cut to its last tokens as whisper cuts it, so the
 /// second listen and the recount still run on the same context as the first pass.
