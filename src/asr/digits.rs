@@ -98,17 +98,26 @@ impl NumberCheck {
     }
 
     /// Other readings of the number written as `run`, for the acoustic model to weigh:
-    /// other counts of its runs (`phone::recounts`), and its first written group
-    /// with one digit swapped for a digit that sounds alike ("050" for "oh nine oh").
+    /// other counts of its runs (`phone::recounts`), its first written group with one
+    /// digit swapped for a digit that sounds alike ("050" for "oh nine oh"), and the
+    /// number with a lost 0 put back (`phone::with_lost_zero`).
     /// The first group decides the kind of number, and is short, so few readings cost
     /// little to score.
     pub fn readings(&self, run: &str) -> Vec<String> {
-        let first = run.find(|c: char| !c.is_ascii_digit()).unwrap_or(run.len());
-        let swapped = run[..first].char_indices().flat_map(|(i, c)| {
-            self.alike.iter().filter(move |(a, _)| *a == c).map(move |(_, b)| format!("{}{b}{}", &run[..i], &run[i + 1..]))
-        });
-        let heard: Vec<String> =
-            std::iter::once(run.to_string()).chain(swapped.filter(|s| phone::number(&self.grammar, s).is_some())).collect();
+        let swapped = |run: &str| -> Vec<String> {
+            let first = run.find(|c: char| !c.is_ascii_digit()).unwrap_or(run.len());
+            let swaps = run[..first].char_indices().flat_map(|(i, c)| {
+                self.alike.iter().filter(move |(a, _)| *a == c).map(move |(_, b)| format!("{}{b}{}", &run[..i], &run[i + 1..]))
+            });
+            swaps.filter(|s| phone::number(&self.grammar, s).is_some()).collect()
+        };
+        // The number with a 0 the recogniser lost put back ("oh nine oh" heard as
+        // "oh nine"), and its swaps, stand beside the number as heard.
+        let lost = phone::with_lost_zero(&self.grammar, run);
+        let heard: Vec<String> = std::iter::once(run.to_string())
+            .chain(swapped(run))
+            .chain(lost.iter().flat_map(|l| std::iter::once(l.clone()).chain(swapped(l))))
+            .collect();
         let mut out: Vec<String> = Vec::new();
         for (k, h) in heard.iter().enumerate() {
             let counts = phone::recounts(&self.grammar, h);

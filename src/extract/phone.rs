@@ -163,6 +163,27 @@ pub fn recounts(g: &Grammar, run: &str) -> Vec<String> {
     out
 }
 
+/// The number written as `run` with the 0 of a 0X0 prefix put back, when the
+/// recogniser lost it ("oh nine oh" heard as "oh nine"): a well-formed number
+/// without 0 as its third digit becomes, with one there, another the plan takes,
+/// written in that one's first way (0544-55-5555 → 050-4455-5555).
+pub fn with_lost_zero(g: &Grammar, run: &str) -> Option<String> {
+    let toks = tokens(g, run);
+    if toks.len() < 3 || toks.iter().any(|t| !t.numeral) {
+        return None;
+    }
+    let d: Vec<char> = toks.iter().map(|t| t.digit).collect();
+    let plan = Plan::of(g);
+    if d[2] == '0' || !plan.valid(&d.iter().collect::<String>()) {
+        return None;
+    }
+    let mut n = d.clone();
+    n.insert(2, '0');
+    let whole: String = n.iter().collect();
+    let way = plan.entry(&whole).filter(|_| plan.valid(&whole))?.groups.first()?;
+    Some(written_in(&n, way))
+}
+
 /// Digits written in the groups of `way`, joined by '-'.
 fn written_in(d: &[char], way: &[usize]) -> String {
     let mut out = String::new();
@@ -392,6 +413,26 @@ mod tests {
         ];
         for (run, want) in table {
             assert_eq!(recounts(&g, run), want.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "{run}");
+        }
+    }
+
+    #[test]
+    fn a_lost_zero_is_put_back_third_where_the_plan_takes_it() {
+        let g = en();
+        let table: &[(&str, Option<&str>)] = &[
+            // "oh five, four four …" for "oh five oh, …": a landline becomes a 050 number
+            ("0544-55-5555", Some("050-4455-5555")),
+            ("0944-55-5555", Some("090-4455-5555")),
+            // 030…, 040… start no number of the plan
+            ("0344-55-5555", None),
+            ("0444-55-5555", None),
+            // a 0 already third, a number the plan rejects, words: nothing
+            ("090-4444-5555", None),
+            ("0544-55-555", None),
+            ("oh five four four 55 5555", None),
+        ];
+        for (run, want) in table {
+            assert_eq!(with_lost_zero(&g, run).as_deref(), *want, "{run}");
         }
     }
 
