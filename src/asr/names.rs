@@ -67,12 +67,15 @@ impl NameCheck {
         // The name as written must be in the text as heard (not mended or respelled).
         let Some(at) = text.rfind(heard.as_str()) else { return Vec::new() };
         let Some(inside) = heard.find(name.as_str()) else { return Vec::new() };
-        let start = at + inside;
-        let words: Vec<(usize, &str)> = name.split(' ').scan(start, |pos, w| {
-            let here = *pos;
-            *pos += w.len() + 1;
-            Some((here, w))
-        }).collect();
+        let mut pos = at + inside;
+        let words: Vec<(usize, &str)> = name
+            .split(' ')
+            .map(|w| {
+                let here = pos;
+                pos += w.len() + 1;
+                (here, w)
+            })
+            .collect();
         let n = words.len();
         words
             .into_iter()
@@ -234,7 +237,6 @@ impl Recognizer {
             beams = next;
         }
         done.sort_by(|a, b| b.1.total_cmp(&a.1));
-        done.truncate(BEAM_WIDTH);
         Ok(done.into_iter().map(|(i, _)| i).collect())
     }
 }
