@@ -14,7 +14,7 @@ second listen must leave alone. Each is transcribed, read and compared.
 Needs espeak-ng, open-jtalk (scripts/install-tts.sh) and sox; writes under
 target/bench-names/. Run and reported in BENCHMARKS.md, not a test.
 """
-import argparse, importlib.util, json, os, random, shutil, subprocess, sys, tomllib
+import argparse, importlib.util, json, os, random, subprocess, tomllib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _spec = importlib.util.spec_from_file_location("bench_phone", os.path.join(ROOT, "scripts", "bench-phone.py"))
@@ -77,10 +77,7 @@ def make(lang, count, out):
         text = rng.choice(CARRIERS[lang]).format(name)
         raw, clean, tel = (os.path.join(out, d, "%02d.wav" % i) for d in ("raw", "clean16k", "tel8k"))
         phone.synth(lang, text, i, raw)
-        subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", clean,
-                        "gain", "-n", "-3", "pad", "0.3", "0.5"], check=True)
-        subprocess.run(["sox", clean, "-r", "8000", "-c", "1", "-e", "u-law", "-b", "8", tel,
-                        "sinc", "300-3400", "gain", "-n", "-6"], check=True)
+        phone.conditions(raw, clean, tel)
         calls.append({"text": text, "name": name, "unlisted": unlisted})
     return calls
 
@@ -111,15 +108,9 @@ def main():
     ap.add_argument("--count", type=int, default=60, help="turns per language (default 60)")
     ap.add_argument("--show", action="store_true", help="print every name read wrong")
     a = ap.parse_args()
-    for tool in ("sox", "espeak-ng", "open_jtalk"):
-        if shutil.which(tool) is None:
-            sys.exit("bench-names: %s is missing: install sox, and run scripts/install-tts.sh" % tool)
-    if not os.path.isfile(phone.BIN):
-        sys.exit("bench-names: %s is missing: run `cargo build --release`" % phone.BIN)
+    phone.ready("bench-names")
     for lang in a.lang or ["en", "ja"]:
-        out = os.path.join(ROOT, "target", "bench-names", lang)
-        for d in ("raw", "clean16k", "tel8k"):
-            os.makedirs(os.path.join(out, d), exist_ok=True)
+        out = phone.folders("bench-names", lang)
         score(lang, make(lang, a.count, out), out, a.show)
 
 

@@ -56,6 +56,31 @@ def synth(lang, text, i, raw):
         subprocess.run(cmd, input=text.encode(), check=True, stdout=subprocess.DEVNULL)
 
 
+def conditions(raw, clean, tel):
+    """`raw` as the dev set's make_audio.sh makes its two conditions."""
+    subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", clean,
+                    "gain", "-n", "-3", "pad", "0.3", "0.5"], check=True)
+    subprocess.run(["sox", clean, "-r", "8000", "-c", "1", "-e", "u-law", "-b", "8", tel,
+                    "sinc", "300-3400", "gain", "-n", "-6"], check=True)
+
+
+def ready(name):
+    """Exits with what to do when a tool or the binary is missing."""
+    for tool in ("sox", "espeak-ng", "open_jtalk"):
+        if shutil.which(tool) is None:
+            sys.exit("%s: %s is missing: install sox, and run scripts/install-tts.sh" % (name, tool))
+    if not os.path.isfile(BIN):
+        sys.exit("%s: %s is missing: run `cargo build --release`" % (name, BIN))
+
+
+def folders(name, lang):
+    """target/<name>/<lang>/{raw,clean16k,tel8k}, made if missing."""
+    out = os.path.join(ROOT, "target", name, lang)
+    for d in ("raw", "clean16k", "tel8k"):
+        os.makedirs(os.path.join(out, d), exist_ok=True)
+    return out
+
+
 def make(lang, count, out):
     rng = random.Random(7)
     calls = []
@@ -64,11 +89,7 @@ def make(lang, count, out):
         text = rng.choice(CARRIERS[lang]).format(spoken(lang, groups, i))
         raw, clean, tel = (os.path.join(out, d, "%02d.wav" % i) for d in ("raw", "clean16k", "tel8k"))
         synth(lang, text, i, raw)
-        # as the dev set's make_audio.sh makes its two conditions
-        subprocess.run(["sox", raw, "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", clean,
-                        "gain", "-n", "-3", "pad", "0.3", "0.5"], check=True)
-        subprocess.run(["sox", clean, "-r", "8000", "-c", "1", "-e", "u-law", "-b", "8", tel,
-                        "sinc", "300-3400", "gain", "-n", "-6"], check=True)
+        conditions(raw, clean, tel)
         calls.append({"text": text, "phone": "".join(groups), "runs": i % 2 == 0})
     return calls
 
@@ -98,15 +119,9 @@ def main():
     ap.add_argument("--count", type=int, default=60, help="calls per language (default 60)")
     ap.add_argument("--show", action="store_true", help="print every number read wrong")
     a = ap.parse_args()
-    for tool in ("sox", "espeak-ng", "open_jtalk"):
-        if shutil.which(tool) is None:
-            sys.exit("bench-phone: %s is missing: install sox, and run scripts/install-tts.sh" % tool)
-    if not os.path.isfile(BIN):
-        sys.exit("bench-phone: %s is missing: run `cargo build --release`" % BIN)
+    ready("bench-phone")
     for lang in a.lang or ["en", "ja"]:
-        out = os.path.join(ROOT, "target", "bench-phone", lang)
-        for d in ("raw", "clean16k", "tel8k"):
-            os.makedirs(os.path.join(out, d), exist_ok=True)
+        out = folders("bench-phone", lang)
         score(lang, make(lang, a.count, out), out, a.show)
 
 

@@ -284,30 +284,12 @@ impl Recognizer {
         let multilingual = ctx.is_multilingual();
         let n_audio_ctx = ctx.model_n_audio_ctx().max(1) as usize;
         let prompts = [("ja".to_string(), load_prompt("ja")), ("en".to_string(), load_prompt("en"))];
-        // Without a readable asr_digits.toml the second listen is off; recognition still works.
-        let numbers: Vec<(String, digits::NumberCheck)> = ["ja", "en"]
-            .iter()
-            .filter_map(|l| match digits::NumberCheck::load(l) {
-                Ok(check) => Some((l.to_string(), check)),
-                Err(e) => {
-                    eprintln!("warning: {e:#}; phone numbers in {l} are heard in one pass only");
-                    None
-                }
-            })
-            .collect();
+        // Without a readable asr_digits.toml or asr_names.toml that second listen is
+        // off; recognition still works.
+        let numbers = per_language("phone numbers", digits::NumberCheck::load);
         let kinds = (0..ctx.n_vocab()).map(|id| ctx.token_to_bytes(id).map(digits::Kind::of).unwrap_or(digits::Kind::Other)).collect();
         let spoken = numbers.iter().filter_map(|(l, c)| Some((l.clone(), words::Spoken::of(&ctx, c)?))).collect();
-        // Without a readable asr_names.toml names are heard in one pass.
-        let names = ["ja", "en"]
-            .iter()
-            .filter_map(|l| match names::NameCheck::load(l) {
-                Ok(check) => Some((l.to_string(), check)),
-                Err(e) => {
-                    eprintln!("warning: {e:#}; names in {l} are heard in one pass only");
-                    None
-                }
-            })
-            .collect();
+        let names = per_language("names", names::NameCheck::load);
         Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken, names })
     }
 
@@ -719,6 +701,20 @@ impl Recognizer {
         let p = |l: &str| whisper_rs::get_lang_id(l).and_then(|i| probs.get(i as usize).copied()).unwrap_or(0.0);
         Ok(if p("ja") >= p("en") { "ja" } else { "en" })
     }
+}
+
+/// What `load` gives for each language, leaving out (with a warning) one that fails.
+fn per_language<T>(what: &str, load: impl Fn(&str) -> Result<T>) -> Vec<(String, T)> {
+    ["ja", "en"]
+        .iter()
+        .filter_map(|l| match load(l) {
+            Ok(check) => Some((l.to_string(), check)),
+            Err(e) => {
+                eprintln!("warning: {e:#}; {what} in {l} are heard in one pass only");
+                None
+            }
+        })
+        .collect()
 }
 
 /// `domain` then `after`, as running text of `lang` (Japanese has no spaces). NUL
