@@ -77,17 +77,24 @@ const MAX_PROMPT_TOKENS: usize = 223;
 /// Tokens the second listen may add beyond what the first transcript had after the cue.
 const EXTRA_NUMBER_TOKENS: usize = 12;
 
-/// The ids of the tokens that end at or before byte `at` of their joined text.
+/// The ids of the tokens that end at or before byte `at` of their joined text, and
+/// on a character's end: a token may hold part of a character (a kanji's first
+/// bytes), and the text between these tokens and `at` must be whole characters.
 fn tokens_before(tokens: &[(i32, Vec<u8>)], at: usize) -> Vec<i32> {
+    let bytes = token_bytes(tokens);
     let mut end = 0;
-    tokens
-        .iter()
-        .take_while(|(_, b)| {
-            end += b.len();
-            end <= at
-        })
-        .map(|(id, _)| *id)
-        .collect()
+    let mut n = 0;
+    for (i, (_, b)) in tokens.iter().enumerate() {
+        end += b.len();
+        if end > at {
+            break;
+        }
+        // A UTF-8 continuation byte next means a character runs on past this token.
+        if bytes.get(end).is_none_or(|&c| c & 0b1100_0000 != 0b1000_0000) {
+            n = i + 1;
+        }
+    }
+    tokens[..n].iter().map(|(id, _)| *id).collect()
 }
 
 /// What `end_loops` needs to know of the model.
@@ -792,6 +799,22 @@ fn load_prompt(lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_before_a_place_end_on_a_whole_character() {
+        let t = |id: i32, b: &[u8]| (id, b.to_vec());
+        // "は" then "頭" split across two tokens, then "か"
+        let ha = "は".as_bytes();
+        let atama = "頭".as_bytes();
+        let tokens = vec![t(1, ha), t(2, &atama[..2]), t(3, &[atama[2]]), t(4, "か".as_bytes())];
+        assert_eq!(tokens_before(&tokens, 3), vec![1]);
+        // before か: the split character is whole after token 3
+        assert_eq!(tokens_before(&tokens, 6), vec![1, 2, 3]);
+        // a place inside the split character keeps only what ends whole
+        assert_eq!(tokens_before(&tokens, 5), vec![1]);
+        assert_eq!(tokens_before(&tokens, 0), Vec::<i32>::new());
+        assert_eq!(tokens_before(&tokens, 99), vec![1, 2, 3, 4]);
+    }
 
     #[test]
     fn a_loop_is_found_where_it_starts() {
