@@ -86,12 +86,7 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
             slots.party_size = Some(n);
         }
     }
-    // Intent phrases are looked for outside the names ("Kevin Park" asks nothing about parking).
-    let mut unnamed = norm.clone();
-    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !m.alone) {
-        unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
-    }
-    let said_intent = intent(g, &unnamed);
+    let said_intent = intent_outside_names(g, &norm, &found);
     slots.name = said_name(g, &found, said_intent.is_some()).map(|(_, n)| n);
     for m in found.iter().filter(|m| m.slot.is_none()) {
         slots.phone = m.caps.first().map(|c| c.value.clone());
@@ -101,6 +96,16 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     }
     slots.intent = said_intent.or_else(|| slots.has_details().then(|| "book".to_string()));
     slots
+}
+
+/// The intent of `norm`, its phrases looked for outside the names found in it
+/// ("Kevin Park" asks nothing about parking).
+fn intent_outside_names(g: &Grammar, norm: &str, found: &[matches::Match]) -> Option<String> {
+    let mut unnamed = norm.to_string();
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !m.alone) {
+        unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
+    }
+    intent(g, &unnamed)
 }
 
 /// The name the caller gave last, as the rule captured it and as the extractor
@@ -121,11 +126,7 @@ fn said_name<'m>(g: &Grammar, found: &'m [matches::Match], said_intent: bool) ->
 pub fn name_heard(g: &Grammar, text: &str) -> Option<(String, String)> {
     let norm = normalize(g, text);
     let found = matches::find(g, &norm);
-    let mut unnamed = norm.clone();
-    for m in found.iter().filter(|m| m.slot == Some(Slot::Name) && !m.alone) {
-        unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
-    }
-    let said_intent = intent(g, &unnamed).is_some();
+    let said_intent = intent_outside_names(g, &norm, &found).is_some();
     said_name(g, &found, said_intent).map(|(heard, name)| (heard.to_string(), name))
 }
 
