@@ -177,7 +177,7 @@ pub fn with_lost_zero(g: &Grammar, run: &str) -> Option<String> {
     if d[2] == '0' || !plan.valid(&d.iter().collect::<String>()) {
         return None;
     }
-    let mut n = d.clone();
+    let mut n = d;
     n.insert(2, '0');
     let whole: String = n.iter().collect();
     let way = plan.entry(&whole).filter(|_| plan.valid(&whole))?.groups.first()?;
