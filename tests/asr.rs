@@ -48,6 +48,11 @@ fn squash(s: &str) -> String {
     s.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
+/// The numerals of `s`, in order.
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
 #[test]
 fn transcribes_english_and_japanese_booking_requests() {
     let Some(path) = model() else { return };
@@ -89,8 +94,7 @@ fn listens_again_for_a_phone_number_said_as_words() {
     let Some(audio) = devset("en-d08_t0.wav") else { return };
     let rec = load(&path);
     let t = rec.transcribe(&audio, "en", None).unwrap();
-    let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
-    assert!(digits.ends_with("09077778888"), "{}", t.text);
+    assert!(digits(&t.text).ends_with("09077778888"), "{}", t.text);
     assert!(squash(&t.text).contains("tablefortwotomorrow"), "{}", t.text);
 }
 
@@ -104,8 +108,7 @@ fn recounts_runs_of_one_digit_against_the_audio() {
     for (file, lang, number) in [("en-d05_t5.wav", "en", "09055556666"), ("ja-d11_t0.wav", "ja", "09044445555")] {
         let Some(audio) = devset(file) else { return };
         let t = rec.transcribe(&audio, lang, None).unwrap();
-        let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
-        assert!(digits.ends_with(number), "{file}: {}", t.text);
+        assert!(digits(&t.text).ends_with(number), "{file}: {}", t.text);
     }
 }
 
@@ -119,7 +122,7 @@ fn a_number_half_heard_digit_by_digit_is_heard_again_in_words() {
     let Some(audio) = devset("en-x134.wav") else { return };
     let rec = load(&path);
     let t = rec.transcribe(&audio, "en", None).unwrap();
-    let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits(&t.text);
     assert!(digits.len() == 11 && digits.starts_with("0809876"), "{}", t.text);
 }
 
@@ -131,7 +134,6 @@ fn a_number_half_heard_digit_by_digit_is_heard_again_in_words() {
 fn a_number_copied_from_the_prompt_is_dropped_and_a_said_one_kept() {
     let Some(path) = model() else { return };
     let rec = load(&path);
-    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
     let Some(copied) = devset_in("tel8k", "en-d11_t0.wav") else { return };
     let t = rec.transcribe(&copied, "en", None).unwrap();
     assert!(!digits(&t.text).contains("12345678"), "{}", t.text);
@@ -173,8 +175,7 @@ fn a_long_agent_line_before_the_turn_still_lets_the_number_be_recounted() {
     let rec = load(&path);
     let readback = "ご予約内容を確認します。12月2日水曜日、午後7時、2名様、吉田様、お電話番号はゼロキューゼロ、ヨンヨンヨンヨン、ゴーゴーゴーゴー。よろしいですか？";
     let t = rec.transcribe(&audio, "ja", Some(&readback.repeat(4))).unwrap();
-    let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
-    assert!(digits.ends_with("09044445555"), "{}", t.text);
+    assert!(digits(&t.text).ends_with("09044445555"), "{}", t.text);
 }
 
 #[test]
