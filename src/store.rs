@@ -175,8 +175,7 @@ impl Store {
             .context("it is not a SQLite database (pick another file with --store)")?;
         if wal && !mode.eq_ignore_ascii_case("wal") {
             // WAL lets the staff page read while a call writes.
-            conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get::<_, String>(0))
-                .context("cannot switch the database to WAL mode")?;
+            switch_to_wal(&conn).context("cannot switch the database to WAL mode")?;
         }
         conn.pragma_update(None, "foreign_keys", true)?;
         migrate(&mut conn, MIGRATIONS)?;
@@ -481,6 +480,29 @@ fn is_booked(conn: &Connection, id: i64) -> Result<bool> {
         )
         .optional()?
         .is_some())
+}
+
+/// Switches a rollback-journal file to WAL. SQLite returns "locked" at once,
+/// without its busy handler, when another connection opens or switches the same
+/// new file at that moment, so the wait is done here, up to `BUSY_TIMEOUT`.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        let switched =
+            conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get::<_, String>(0));
+        match switched {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Brings the schema up to `steps.len()`, one transaction per step. Each step

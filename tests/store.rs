@@ -142,9 +142,11 @@ fn racing_connections_take_exactly_the_free_units() {
             std::thread::spawn(move || {
                 // Each thread opens the (possibly not yet created) file itself,
                 // as separate processes would, then all book at once.
-                let mut s = Store::open(&path).unwrap();
+                // The open's result is looked at only after the barrier, so one
+                // failed open fails the test instead of leaving the others waiting.
+                let opened = Store::open(&path);
                 start.wait();
-                s.book(&slot(&format!("090{i}")), cap).unwrap()
+                opened.unwrap().book(&slot(&format!("090{i}")), cap).unwrap()
             })
         })
         .collect();
