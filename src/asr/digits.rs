@@ -83,6 +83,16 @@ impl NumberCheck {
         phone::number(&self.grammar, &text[run.clone()]).map(|d| (run, d))
     }
 
+    /// The byte range of a run of numerals in `text` one digit too long to be a
+    /// number, with its readings with one digit left out (`phone::with_a_digit_dropped`).
+    pub fn overlong_at(&self, text: &str) -> Option<(std::ops::Range<usize>, Vec<String>)> {
+        let g = &self.grammar;
+        g.phone.run.find_iter(text).find_map(|m| {
+            let readings = phone::with_a_digit_dropped(g, m.as_str());
+            (!readings.is_empty()).then(|| (m.range(), readings))
+        })
+    }
+
     /// The words callers say digits with (the grammar's phone digit list), each
     /// with its digit.
     pub fn digit_words(&self) -> Vec<(&str, char)> {

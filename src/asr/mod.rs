@@ -495,14 +495,25 @@ impl Recognizer {
 
     /// Weighs other readings of the number in `heard` (`NumberCheck::readings`: a
     /// digit change inside a planned group moved onto its boundary, 090-4445-5555;
-    /// alike digits swapped in the first group, 050 for 090) by how likely the
-    /// decoder finds each on the audio already encoded, and keeps the likeliest.
+    /// alike digits swapped in the first group, 050 for 090), or of a run one digit
+    /// too long with each digit left out in turn (`NumberCheck::overlong_at`), by how
+    /// likely the decoder finds each on the audio already encoded, and keeps the
+    /// likeliest. A run too long stays as heard when it is the likeliest: the agent
+    /// then says what it heard and asks again.
     /// Greedy decoding picks one token at a time and miscounts such runs; the whole
     /// written number, scored at once, usually does not.
     fn recount_number(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
         let (Some(check), Some(joined)) = (self.number_check(lang), heard.joined()) else { return heard };
-        let Some(run) = check.number_at(&joined) else { return heard };
-        let readings = check.readings(&joined[run.clone()]);
+        let (run, readings) = match check.number_at(&joined) {
+            Some(run) => {
+                let readings = check.readings(&joined[run.clone()]);
+                (run, readings)
+            }
+            None => match check.overlong_at(&joined) {
+                Some(found) => found,
+                None => return heard,
+            },
+        };
         if readings.is_empty() {
             return heard;
         }

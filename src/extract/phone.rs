@@ -184,6 +184,33 @@ pub fn with_lost_zero(g: &Grammar, run: &str) -> Option<String> {
     Some(written_in(&n, way))
 }
 
+/// The readings of a run of numerals one digit too long for the plan with one digit
+/// left out, each a number the plan takes, written in its first way: the recogniser
+/// heard a digit twice or one that was not said (08-1012-34567-8 → 080-1234-5678,
+/// 081-0234-5678, …). Which one was said is for the acoustic model to weigh (see
+/// `asr`); none for a run the plan already reads or that is longer still.
+pub fn with_a_digit_dropped(g: &Grammar, run: &str) -> Vec<String> {
+    let toks = tokens(g, run);
+    let plan = Plan::of(g);
+    let trunk = g.phone.trunk_prefix.as_deref().unwrap_or("");
+    if toks.len() != plan.max + 1 || toks.iter().any(|t| !t.numeral) || number(g, run).is_some() {
+        return Vec::new();
+    }
+    let d: Vec<char> = toks.iter().map(|t| t.digit).collect();
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..d.len() {
+        let mut n = d.clone();
+        n.remove(i);
+        let whole: String = n.iter().collect();
+        let Some(way) = plan.entry(&whole).filter(|_| plan.valid(&whole) && whole.starts_with(trunk)).and_then(|e| e.groups.first()) else { continue };
+        let written = written_in(&n, way);
+        if !out.contains(&written) {
+            out.push(written);
+        }
+    }
+    out
+}
+
 /// Digits written in the groups of `way`, joined by '-'.
 fn written_in(d: &[char], way: &[usize]) -> String {
     let mut out = String::new();
@@ -433,6 +460,22 @@ mod tests {
         ];
         for (run, want) in table {
             assert_eq!(with_lost_zero(&g, run).as_deref(), *want, "{run}");
+        }
+    }
+
+    #[test]
+    fn a_run_one_digit_too_long_is_read_with_each_digit_dropped() {
+        let g = ja();
+        // Only the 1 heard third can go: any other digit leaves 081… (a landline,
+        // ten digits), 01… or no trunk prefix.
+        assert_eq!(with_a_digit_dropped(&g, "08-1012-34567-8"), vec!["080-1234-5678".to_string()]);
+        // After 090, any of the nine digits may be the one too many.
+        let r = with_a_digit_dropped(&g, "090-1234-56789");
+        assert_eq!(r.len(), 9, "{r:?}");
+        assert!(r.contains(&"090-1234-5678".to_string()) && r.contains(&"090-2345-6789".to_string()), "{r:?}");
+        // A number the plan reads, two digits too many, words: nothing.
+        for run in ["090-1234-5678", "090-12345-67890", "oh nine oh 1234 56789"] {
+            assert_eq!(with_a_digit_dropped(&g, run), Vec::<String>::new(), "{run}");
         }
     }
 
