@@ -206,7 +206,23 @@ fn silence_and_noise_give_no_text() {
         })
         .collect();
     let hum: Vec<f32> = (0..32_000).map(|i| (i as f32 * 120.0 * std::f32::consts::TAU / 16_000.0).sin() * 0.2).collect();
-    let cases = [("silence", &silence), ("hiss", &hiss), ("empty", &Vec::new()), ("white noise", &noise), ("hum", &hum)];
+    // A buzz: whisper wrote a whole booking request in it (P(no speech) 0.81).
+    let buzz: Vec<f32> = (0..48_000).map(|i| if (i / 80) % 2 == 0 { 0.3 } else { -0.3 }).collect();
+    // Brown noise (integrated white noise): "I'm going to the airport." (0.59).
+    let mut level = 0f32;
+    let brown: Vec<f32> = noise.iter().cycle().take(48_000).map(|n| {
+        level = (level + n * 0.1).clamp(-0.3, 0.3);
+        level
+    }).collect();
+    let cases = [
+        ("silence", &silence),
+        ("hiss", &hiss),
+        ("empty", &Vec::new()),
+        ("white noise", &noise),
+        ("hum", &hum),
+        ("buzz", &buzz),
+        ("brown noise", &brown),
+    ];
     for (name, audio) in cases {
         for lang in ["ja", "en"] {
             let t = rec.transcribe(audio, lang, None).unwrap();

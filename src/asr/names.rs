@@ -29,6 +29,9 @@ pub struct NameCheck {
     last: String,
     /// How much likelier, in natural log, a listed name is before it is heard.
     prior: f64,
+    /// How alike in spelling (0 to 1) a listed name must be to the word heard to
+    /// be weighed against it.
+    likeness: f64,
     grammar: Arc<Grammar>,
 }
 
@@ -40,6 +43,8 @@ struct NameFile {
     last: String,
     #[serde(default)]
     prior: f64,
+    #[serde(default)]
+    likeness: f64,
 }
 
 impl NameCheck {
@@ -56,7 +61,17 @@ impl NameCheck {
         if !(0.0..=10.0).contains(&file.prior) {
             anyhow::bail!("{}: prior must be between 0 and 10", path.display());
         }
-        Ok(NameCheck { first: file.first, last: file.last, prior: file.prior, grammar })
+        if !(0.0..=1.0).contains(&file.likeness) {
+            anyhow::bail!("{}: likeness must be between 0 and 1", path.display());
+        }
+        Ok(NameCheck { first: file.first, last: file.last, prior: file.prior, likeness: file.likeness, grammar })
+    }
+
+    /// Whether a listed name is spelled enough like the word heard to be weighed
+    /// against it: "Wilton" and Wilson are, "Nanomak" (Anna Novak) and McDonald are
+    /// not. The decoder alone prefers a short common name to any garbled spelling.
+    fn alike(&self, heard: &str, listed: &str) -> bool {
+        self.likeness == 0.0 || strsim::normalized_levenshtein(&heard.to_lowercase(), &listed.to_lowercase()) >= self.likeness
     }
 
     /// The words of the name `text` gives that no list of theirs holds, each with
@@ -178,7 +193,7 @@ impl Recognizer {
         let mut seen: Vec<&str> = Vec::new();
         for &i in &found {
             let name = lists.iter().find_map(|l| check.grammar.list_value(l, forms[i])).unwrap_or(forms[i]);
-            if forms[i] != first && !seen.contains(&name) && seen.len() < NAMES_WEIGHED {
+            if forms[i] != first && !seen.contains(&name) && seen.len() < NAMES_WEIGHED && check.alike(first, forms[i]) {
                 seen.push(name);
                 names.push(forms[i]);
             }
@@ -295,5 +310,16 @@ mod tests {
         let en = NameCheck::load("en").unwrap();
         let forms = en.forms(&["surname"]);
         assert!(forms.contains(&"Wilson") && !forms.contains(&"wilson"));
+    }
+
+    #[test]
+    fn only_names_spelled_near_what_was_heard_are_weighed_in_english() {
+        let en = NameCheck::load("en").unwrap();
+        assert!(en.alike("Wilton", "Wilson"));
+        assert!(en.alike("Kawasaki", "Kawasaki"));
+        assert!(!en.alike("Nanomak", "McDonald"), "Anna Novak must not become McDonald");
+        assert!(!en.alike("Kawasaki", "Suzuki"));
+        // Japanese weighs every listed name: 頭か and 田中 share no character.
+        assert!(NameCheck::load("ja").unwrap().alike("頭か", "田中"));
     }
 }
