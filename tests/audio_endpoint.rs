@@ -328,3 +328,17 @@ fn short_blips_are_dropped_by_min_speech_ms() {
     };
     assert!(split_utterances(&samples, &cfg).is_empty());
 }
+
+/// A short 「はい。」 on the phone (Open JTalk, 300–3400 Hz, 8 kHz mu-law, as the dev
+/// set makes its telephone turns): the VAD's score rises over the word and passed 0.7
+/// in only five frames, so the caller's yes was dropped as a click and never heard.
+/// The frames on the way up count toward the minimum too.
+#[test]
+fn a_short_yes_on_the_phone_is_speech() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hai_tel8k.wav");
+    let samples = load_wav(&p).unwrap();
+    assert!(has_speech(&samples));
+    let utts = split_utterances(&samples, &EndpointConfig::default());
+    assert_eq!(utts.len(), 1);
+    check_utterances("hai_tel8k", &samples, &utts);
+}

@@ -5,7 +5,7 @@
 //! non-speech; `end_ms` is the end of the last speech frame, i.e. when the caller
 //! stopped talking, which is where reply latency is measured from.
 
-use super::vad::{FrameVad, FRAME_LEN, FRAME_MS};
+use super::vad::{FrameVad, FRAME_LEN, FRAME_MS, SPEECH_THRESHOLD};
 use super::SAMPLE_RATE;
 use std::collections::VecDeque;
 
@@ -13,13 +13,18 @@ use std::collections::VecDeque;
 const START_WINDOW: usize = 5;
 /// Speech frames within `START_WINDOW` that start an utterance.
 const START_FRAMES: usize = 3;
+/// VAD score from which a frame counts toward `min_speech_ms` (but neither starts
+/// nor prolongs a turn). earshot's score ramps up over a word: a short "はい" on the
+/// phone reached 0.7 in only 5 frames (80 ms), and was dropped as a click.
+const WEAK_SPEECH: f32 = 0.5;
 
 /// How the endpointer decides where utterances begin and end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointConfig {
     /// Silence after speech that ends the turn.
     pub end_silence_ms: u32,
-    /// Utterances with less speech than this (coughs, clicks) are dropped.
+    /// Utterances with less speech than this (coughs, clicks) are dropped; frames
+    /// the VAD is only half sure of count too.
     pub min_speech_ms: u32,
     /// Audio kept before the detected onset, so soft first syllables reach ASR. The
     /// VAD notices phone audio (nothing above 3.4 kHz) up to 250 ms after it starts.
@@ -34,7 +39,7 @@ impl Default for EndpointConfig {
     fn default() -> Self {
         EndpointConfig {
             end_silence_ms: 500,
-            min_speech_ms: 120,
+            min_speech_ms: 100,
             pre_roll_ms: 300,
             post_roll_ms: 200,
             max_utterance_ms: 30_000,
@@ -86,8 +91,8 @@ pub struct Endpointer {
     /// The most recent samples, for pre-roll; its last sample is at `pos - 1`.
     history: VecDeque<f32>,
     history_cap: usize,
-    /// Speech flags of the last frames while idle.
-    recent: VecDeque<bool>,
+    /// VAD scores of the last frames while idle.
+    recent: VecDeque<f32>,
     /// No utterance may start before this sample (the end of the previous one).
     floor: u64,
     current: Option<Current>,
@@ -176,7 +181,8 @@ impl Endpointer {
 
     /// Classifies one frame (`FRAME_LEN` samples, or fewer at the end of a stream).
     fn process_frame(&mut self, frame: &[f32]) -> Option<Utterance> {
-        let speech = self.vad.is_speech(frame);
+        let score = self.vad.score(frame);
+        let speech = score >= SPEECH_THRESHOLD;
         self.pos += frame.len() as u64;
         self.history.extend(frame.iter().copied());
         let excess = self.history.len().saturating_sub(self.history_cap);
@@ -186,10 +192,12 @@ impl Endpointer {
             cur.samples.extend_from_slice(frame);
             if speech {
                 cur.last_speech_end = self.pos;
-                cur.speech_frames += 1;
                 cur.silence_frames = 0;
             } else {
                 cur.silence_frames += 1;
+            }
+            if score >= WEAK_SPEECH {
+                cur.speech_frames += 1;
             }
             if cur.silence_frames * FRAME_MS >= self.cfg.end_silence_ms as u64 {
                 return self.close(false);
@@ -200,11 +208,11 @@ impl Endpointer {
             return None;
         }
 
-        self.recent.push_back(speech);
+        self.recent.push_back(score);
         if self.recent.len() > START_WINDOW {
             self.recent.pop_front();
         }
-        if self.recent.iter().filter(|&&s| s).count() >= START_FRAMES {
+        if self.recent.iter().filter(|&&s| s >= SPEECH_THRESHOLD).count() >= START_FRAMES {
             self.open();
         }
         None
@@ -212,7 +220,7 @@ impl Endpointer {
 
     /// Starts an utterance at the first speech frame of the start window.
     fn open(&mut self) {
-        let first = self.recent.iter().position(|&s| s).unwrap_or(0);
+        let first = self.recent.iter().position(|&s| s >= SPEECH_THRESHOLD).unwrap_or(0);
         let frames_back = (self.recent.len() - first) as u64;
         // The last frame may be short only at finish, so whole frames are exact here.
         let onset = self.pos.saturating_sub(frames_back * FRAME_LEN as u64);
@@ -223,7 +231,8 @@ impl Endpointer {
             .max(history_start);
         let skip = (first_sample - history_start) as usize;
         let samples: Vec<f32> = self.history.iter().skip(skip).copied().collect();
-        let speech_frames = self.recent.iter().skip(first).filter(|&&s| s).count() as u64;
+        // The rising frames before the onset are speech too, if not sure enough to start a turn.
+        let speech_frames = self.recent.iter().filter(|&&s| s >= WEAK_SPEECH).count() as u64;
         self.recent.clear();
         self.current = Some(Current {
             first_sample,
