@@ -64,9 +64,4 @@ impl FrameVad {
             score.clamp(0.0, 1.0)
         }
     }
-
-    /// Whether the next frame is speech.
-    pub fn is_speech(&mut self, frame: &[f32]) -> bool {
-        self.score(frame) >= SPEECH_THRESHOLD
-    }
 }

@@ -186,8 +186,8 @@ pub fn with_lost_zero(g: &Grammar, run: &str) -> Option<String> {
 
 /// The readings of a run of numerals one digit too long for the plan with one digit
 /// left out, each a number the plan takes, written in its first way: the recogniser
-/// heard a digit twice or one that was not said (08-1012-34567-8 → 080-1234-5678,
-/// 081-0234-5678, …). Which one was said is for the acoustic model to weigh (see
+/// heard a digit that was not said (08-1012-34567-8 → 080-1234-5678 only; 090-1234-56789
+/// → nine readings). Which one was said is for the acoustic model to weigh (see
 /// `asr`); none for a run the plan already reads or that is longer still.
 pub fn with_a_digit_dropped(g: &Grammar, run: &str) -> Vec<String> {
     let toks = tokens(g, run);
