@@ -71,7 +71,7 @@ impl NameCheck {
     /// against it: "Wilton" and Wilson are, "Nanomak" (Anna Novak) and McDonald are
     /// not. The decoder alone prefers a short common name to any garbled spelling.
     fn alike(&self, heard: &str, listed: &str) -> bool {
-        self.likeness == 0.0 || strsim::normalized_levenshtein(&heard.to_lowercase(), &listed.to_lowercase()) >= self.likeness
+        strsim::normalized_levenshtein(&heard.to_lowercase(), &listed.to_lowercase()) >= self.likeness
     }
 
     /// The words of the name `text` gives that no list of theirs holds, each with

@@ -179,9 +179,7 @@ pub fn with_lost_zero(g: &Grammar, run: &str) -> Option<String> {
     }
     let mut n = d;
     n.insert(2, '0');
-    let whole: String = n.iter().collect();
-    let way = plan.entry(&whole).filter(|_| plan.valid(&whole))?.groups.first()?;
-    Some(written_in(&n, way))
+    as_planned(&plan, &n)
 }
 
 /// The readings of a run of numerals one digit too long for the plan with one digit
@@ -201,14 +199,21 @@ pub fn with_a_digit_dropped(g: &Grammar, run: &str) -> Vec<String> {
     for i in 0..d.len() {
         let mut n = d.clone();
         n.remove(i);
-        let whole: String = n.iter().collect();
-        let Some(way) = plan.entry(&whole).filter(|_| plan.valid(&whole) && whole.starts_with(trunk)).and_then(|e| e.groups.first()) else { continue };
-        let written = written_in(&n, way);
+        let starts_right = n.iter().collect::<String>().starts_with(trunk);
+        let Some(written) = as_planned(&plan, &n).filter(|_| starts_right) else { continue };
         if !out.contains(&written) {
             out.push(written);
         }
     }
     out
+}
+
+/// Digits the plan takes as a whole number, written in the first way its entry
+/// gives; None for a count the plan rejects.
+fn as_planned(plan: &Plan, d: &[char]) -> Option<String> {
+    let whole: String = d.iter().collect();
+    let way = plan.entry(&whole).filter(|_| plan.valid(&whole))?.groups.first()?;
+    Some(written_in(d, way))
 }
 
 /// Digits written in the groups of `way`, joined by '-'.
