@@ -157,6 +157,30 @@ fn a_number_copied_from_the_prompt_is_dropped_and_a_said_one_kept() {
     }
 }
 
+/// On the phone, "Then Monday at 10am, please." after "What day would you like?" came
+/// out as the English domain prompt's own sentence ("I'd like a reservation for three
+/// tomorrow at 7 p.m."), a booking nobody asked for. A turn that copies the prompt is
+/// heard again without it; callers' own sentences much like the prompt stay as heard.
+#[test]
+fn a_turn_copied_from_the_domain_prompt_is_heard_again_without_it() {
+    let Some(path) = model() else { return };
+    let rec = load(&path);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/then_monday_tel8k.wav");
+    let audio = yoyaku::audio::load_wav(&p).unwrap();
+    let t = rec.transcribe(&audio, "en", Some("What day would you like?")).unwrap();
+    assert!(!squash(&t.text).contains("reservationfor"), "{}", t.text);
+    let said = [
+        ("clean16k", "en-d05_t0.wav", "en", "reservation"),
+        ("tel8k", "en-d05_t2.wav", "en", "7"),
+        ("clean16k", "ja-d01_t0.wav", "ja", "4名"),
+    ];
+    for (condition, file, lang, kept) in said {
+        let Some(audio) = devset_in(condition, file) else { return };
+        let t = rec.transcribe(&audio, lang, None).unwrap();
+        assert!(t.text.contains(kept), "{condition} {file}: {}", t.text);
+    }
+}
+
 /// A name the lists lack is heard again among listed names, and the audio decides:
 /// on the phone 田中 came out as 頭か, and Wilson as Wilton; on clean audio 吉田 as
 /// 有吉田. A name the lists hold is left as heard.

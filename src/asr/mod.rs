@@ -1,6 +1,7 @@
 //! Speech recognition with whisper.cpp (whisper-rs): one model per process, shared
 //! across threads; each call gets its own decoding state.
 
+mod copied;
 mod digits;
 mod names;
 mod words;
@@ -344,23 +345,17 @@ impl Recognizer {
             "auto" => "en",
             l => l,
         };
-        let prompt = self.prompt_for(lang, after);
-        let prompt = prompt.as_str();
+        let mut prompt = self.prompt_for(lang, after);
         let started = std::time::Instant::now();
-        let mut first = self.decode(&mut state, &audio, lang, prompt, stop, false)?;
-        if let Some(at) = loop_start(&first.ids()) {
-            // Greedy decoding repeats itself, most often on a number said digit by
-            // digit ("…number is 0-1077778888888…"). What comes before the loop is
-            // usually right (the second listen then writes the number), and better
-            // than a sampled retry, which tends to garble the whole turn; only a loop
-            // that leaves next to nothing is decoded again with sampling.
-            let cut = first.cut(at);
-            let retry = at < LOOP_TOKENS;
+        let mut first = self.first_pass(&mut state, &audio, lang, &prompt, stop)?;
+        if self.copies_domain_prompt(&mut state, lang, &prompt, after, &first) {
+            prompt = joined_prompt(lang, None, after);
+            first = self.first_pass(&mut state, &audio, lang, &prompt, stop)?;
             if debugging() {
-                eprintln!("asr: greedy pass repeats itself after {:?}{}", cut.text, if retry { "; sampling again" } else { "" });
+                eprintln!("asr: the first pass copied the domain prompt; without it: {:?}", first.text);
             }
-            first = if retry { self.decode(&mut state, &audio, lang, prompt, stop, true)? } else { cut };
         }
+        let prompt = prompt.as_str();
         let first_ms = started.elapsed().as_millis();
         if debugging() {
             eprintln!("asr: first pass, {} tokens for {:.1} s: {:?}", first.tokens.len(), samples.len() as f32 / crate::audio::SAMPLE_RATE as f32, first.text);
@@ -406,6 +401,48 @@ impl Recognizer {
     fn prompt_for(&self, lang: &str, after: Option<&str>) -> String {
         let domain = self.prompts.iter().find(|(l, _)| l == lang).filter(|_| self.opts.domain_prompt).map(|(_, p)| p.as_str());
         joined_prompt(lang, domain, after)
+    }
+
+    /// The first whisper pass over `audio`, greedy, its text cut where it runs into a loop.
+    fn first_pass(&self, state: &mut whisper_rs::WhisperState, audio: &[f32], lang: &str, prompt: &str, stop: &AtomicBool) -> Result<Decoded> {
+        let first = self.decode(state, audio, lang, prompt, stop, false)?;
+        let Some(at) = loop_start(&first.ids()) else { return Ok(first) };
+        // Greedy decoding repeats itself, most often on a number said digit by
+        // digit ("…number is 0-1077778888888…"). What comes before the loop is
+        // usually right (the second listen then writes the number), and better
+        // than a sampled retry, which tends to garble the whole turn; only a loop
+        // that leaves next to nothing is decoded again with sampling.
+        let cut = first.cut(at);
+        let retry = at < LOOP_TOKENS;
+        if debugging() {
+            eprintln!("asr: greedy pass repeats itself after {:?}{}", cut.text, if retry { "; sampling again" } else { "" });
+        }
+        if retry {
+            self.decode(state, audio, lang, prompt, stop, true)
+        } else {
+            Ok(cut)
+        }
+    }
+
+    /// Whether `first`, decoded after `prompt`, is the language's domain prompt
+    /// written again (see `copied`): mostly its tokens in its order, and far
+    /// likelier after the domain prompt than after the agent's line alone.
+    fn copies_domain_prompt(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, after: Option<&str>, first: &Decoded) -> bool {
+        let Some((_, domain)) = self.prompts.iter().find(|(l, _)| l == lang).filter(|_| self.opts.domain_prompt) else { return false };
+        let ids = first.ids();
+        if !self.tokens_of(domain).is_ok_and(|domain| copied::copies(&ids, &domain)) {
+            return false;
+        }
+        let mut held = Held { state, tokens: Vec::new(), threads: self.opts.threads };
+        // A second tail that differs from the first token on, so that every token is scored.
+        let tails = [ids.clone(), vec![self.ctx.token_eot()]];
+        let mut score = |prompt: &str| self.score_token_tails(&mut held, lang, prompt, &[], &tails, true).map(|s| s[0]);
+        let (Ok(with), Ok(without)) = (score(prompt), score(&joined_prompt(lang, None, after))) else { return false };
+        let lean = (with - without) / ids.len() as f64;
+        if debugging() {
+            eprintln!("asr: {:?} is like the domain prompt, {lean:.2} nats a token likelier after it", first.text);
+        }
+        lean > copied::PROMPT_LEAN
     }
 
     /// One whisper pass (encoder and decoder) over `audio`: greedy, or with `retry`
