@@ -87,7 +87,6 @@ fn parse_ggml(b: &[u8]) -> Parsed {
     assert_eq!(i32_() as u32, 0x6767_6d6c, "magic");
     let hparams: Vec<i32> = (0..11).map(|_| i32_()).collect();
     let (n_mel, n_fft) = (i32_(), i32_());
-    drop(i32_);
     p += (n_mel * n_fft) as usize * 4;
     let rd = |p: &mut usize| {
         let v = i32::from_le_bytes(b[*p..*p + 4].try_into().unwrap());

@@ -717,7 +717,6 @@ impl Recognizer {
         let mut fed = self.context_tokens(lang, prompt)?;
         fed.extend_from_slice(prefix);
         held.feed(&fed)?;
-        let mut n_past = fed.len();
 
         let eot = self.ctx.token_eot();
         let mut text: Vec<i32> = prefix.to_vec();
@@ -733,8 +732,8 @@ impl Recognizer {
             }
             logp += l as f64;
             text.push(next as i32);
-            held.step(&[next as i32], n_past)?;
-            n_past += 1;
+            let at = held.tokens.len();
+            held.step(&[next as i32], at)?;
         }
         let n_new = text.len() - prefix.len();
         let tokens: Vec<(i32, Vec<u8>)> =
@@ -832,7 +831,7 @@ impl Invented {
     fn is_hallucination(&self, text: &str, no_speech_prob: f32) -> bool {
         let t = text.trim().to_lowercase();
         self.never.iter().any(|h| t.contains(h.as_str()))
-            || (no_speech_prob > DOUBTFUL_NO_SPEECH && self.doubtful.iter().any(|d| *d == t))
+            || (no_speech_prob > DOUBTFUL_NO_SPEECH && self.doubtful.contains(&t))
     }
 }
 

@@ -87,7 +87,7 @@ pub fn check(
     }
     if !p.is_start_time(at) {
         let step = p.booking.granularity_minutes;
-        let on_grid = (t.signed_duration_since(chrono::NaiveTime::MIN).num_minutes() as u32) % step == 0;
+        let on_grid = (t.signed_duration_since(chrono::NaiveTime::MIN).num_minutes() as u32).is_multiple_of(step);
         return Err(if on_grid { Problem::LastStart } else { Problem::Grid });
     }
     if book.taken(at, p.booking.hold_minutes, exclude) >= p.booking.units {

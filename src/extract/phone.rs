@@ -364,7 +364,7 @@ impl Plan<'_> {
             }
             i = j;
         }
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|f| std::cmp::Reverse(f.0));
         match found.as_slice() {
             [] => None,
             [(_, d)] => Some(d.clone()),

@@ -144,7 +144,7 @@ pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
     let name = name.trim_matches(|c: char| c.is_whitespace() || ".,、。!?！？".contains(c));
     let name = tidy_name(g, name);
     let lower = name.to_lowercase();
-    (!name.is_empty() && !g.not_names.iter().any(|n| *n == lower)).then_some(name)
+    (!name.is_empty() && !g.not_names.contains(&lower)).then_some(name)
 }
 
 /// The grammar's name rewrites (a stray sound before a kanji name), then the usual

@@ -45,7 +45,7 @@ where
     f32: FromSample<T>,
 {
     dev.build_input_stream::<T, _, _>(
-        cfg.clone(),
+        *cfg,
         move |data: &[T], _| {
             // Mix down to mono.
             let mono = data.chunks(ch).map(|f| f.iter().map(|s| <f32 as FromSample<T>>::from_sample_(*s)).sum::<f32>() / ch as f32).collect();
@@ -110,7 +110,7 @@ where
     T: SizedSample + FromSample<f32>,
 {
     dev.build_output_stream::<T, _, _>(
-        cfg.clone(),
+        *cfg,
         move |out: &mut [T], _| {
             let mut q = q.lock().unwrap_or_else(|e| e.into_inner());
             let mut energy = 0.0;

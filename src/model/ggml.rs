@@ -134,6 +134,9 @@ fn rows(data: &[f32], cols: usize, from: usize, to: usize) -> Vec<f32> {
     data[from * cols..to * cols].to_vec()
 }
 
+/// Adds one tensor: its whisper.cpp name, the CTranslate2 variable, how it is stored, its shape.
+type Push<'a> = dyn FnMut(String, &str, Store, Option<Vec<usize>>) -> Result<()> + 'a;
+
 /// Maps every CTranslate2 variable to whisper.cpp's tensors, in whisper.cpp's order.
 fn tensors(m: &Ct2Model, h: &HParams) -> Result<Vec<Tensor>> {
     let d = h.n_audio_state;
@@ -166,11 +169,11 @@ fn tensors(m: &Ct2Model, h: &HParams) -> Result<Vec<Tensor>> {
         }
         Ok(())
     }
-    let ln = |push: &mut dyn FnMut(String, &str, Store, Option<Vec<usize>>) -> Result<()>, to: &str, from: &str| -> Result<()> {
+    let ln = |push: &mut Push, to: &str, from: &str| -> Result<()> {
         push(format!("{to}.weight"), &format!("{from}/gamma"), Store::F32, None)?;
         push(format!("{to}.bias"), &format!("{from}/beta"), Store::F32, None)
     };
-    let lin = |push: &mut dyn FnMut(String, &str, Store, Option<Vec<usize>>) -> Result<()>, to: &str, from: &str| -> Result<()> {
+    let lin = |push: &mut Push, to: &str, from: &str| -> Result<()> {
         push(format!("{to}.weight"), &format!("{from}/weight"), Store::Weight, None)?;
         push(format!("{to}.bias"), &format!("{from}/bias"), Store::F32, None)
     };
@@ -219,7 +222,7 @@ pub fn quantize(q: Quant, data: &[f32], nrows: usize, n_per_row: usize, threads:
     let ty = q.ggml_type();
     // ggml aborts the process on a row length that is not a whole number of blocks.
     let block = unsafe { sys::ggml_blck_size(ty as _) } as usize;
-    if block == 0 || n_per_row % block != 0 || data.len() != nrows * n_per_row {
+    if block == 0 || !n_per_row.is_multiple_of(block) || data.len() != nrows * n_per_row {
         bail!("cannot quantize a {nrows}×{n_per_row} matrix to {}: rows must be a multiple of {block}", q.name());
     }
     let row_bytes = unsafe { sys::ggml_row_size(ty as _, n_per_row as i64) };

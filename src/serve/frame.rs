@@ -66,7 +66,7 @@ pub fn decode(kind: u8, payload: &[u8]) -> Result<Frame> {
         KIND_ERROR => Frame::Error(payload.to_vec()),
         k => match audio_rate(k) {
             Some(rate) => {
-                if payload.len() % 2 != 0 {
+                if !payload.len().is_multiple_of(2) {
                     bail!("audio message has an odd length {}", payload.len());
                 }
                 let samples = payload
