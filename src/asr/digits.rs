@@ -160,8 +160,9 @@ impl NumberCheck {
             .find_iter(text)
             .find(|m| {
                 let run = m.as_str();
-                let digits = run.chars().filter(char::is_ascii_digit).count();
-                let trunk = g.phone.trunk_prefix.as_deref().is_some_and(|t| run.starts_with(t));
+                let said = phone::digits_said(g, run);
+                let digits = said.chars().count();
+                let trunk = g.phone.trunk_prefix.as_deref().is_some_and(|t| said.starts_with(t));
                 let spelled = !run.chars().zip(run.chars().skip(1)).any(|(a, b)| a.is_ascii_digit() && b.is_ascii_digit());
                 digits >= MIN_RUN_WITHOUT_CUE || (trunk && spelled && digits >= MIN_SPELLED_RUN)
             })
@@ -307,6 +308,10 @@ mod tests {
         assert_eq!(en.missing_number_at("It's 0-8-0-9-8-6. Time for 3-2."), Some(5));
         assert_eq!(en.missing_number_at("At 7, 8, 9, 10 or 11."), None);
         assert_eq!(en.missing_number_at("Room 08 at 12:30."), None);
+        // digits said in words and sound-alikes count too: "oh nine oh" on the phone
+        let t = "Maria Garcia might have married Nero-I Nero. 7, 7, 7, 7, 7";
+        assert_eq!(en.missing_number_at(t), t.find("Nero"));
+        assert_eq!(en.missing_number_at("I'd like a table for two, I think at 7."), None);
         let ja = check("ja");
         // a run the extractor mends (one 6 too many) needs no second listen
         assert_eq!(ja.missing_number_at("電話番号は090-555566666です。"), None);

@@ -259,6 +259,11 @@ fn tokens(g: &Grammar, run: &str) -> Vec<Token> {
     out
 }
 
+/// The digits a run says, words and sound-alikes included ("Nero-I Nero. 7, 7" → 09077).
+pub fn digits_said(g: &Grammar, run: &str) -> String {
+    digits(&tokens(g, run))
+}
+
 fn digits(toks: &[Token]) -> String {
     toks.iter().map(|t| t.digit).collect()
 }
