@@ -294,8 +294,9 @@ impl Compiler {
             let mut alts = Vec::new();
             for src in sources.split('|') {
                 let body = self.source(src, seen)?;
+                let read_as = src.trim_start_matches('^');
                 alts.push(match capture {
-                    Some(cap) => format!("(?P<{cap}__{src}>{body})"),
+                    Some(cap) => format!("(?P<{cap}__{read_as}>{body})"),
                     None => format!("(?:{body})"),
                 });
             }
@@ -312,6 +313,12 @@ impl Compiler {
         }
         if self.lists.contains_key(src) {
             return self.alternation(src);
+        }
+        // `{^list}`: the list's words capitalised, and only so ("Garcia", not "garcia":
+        // a name, not the word "rose" or "long").
+        if let Some(list) = src.strip_prefix('^').filter(|l| self.lists.contains_key(*l)) {
+            let capitalised = self.lists[list].keys().map(|w| w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect()).collect();
+            return Ok(format!("(?-i:{})", self.words_regex(capitalised)));
         }
         if let Some(f) = self.fragments.get(src) {
             if seen.iter().any(|s| s == src) {
