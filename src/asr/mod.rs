@@ -425,12 +425,17 @@ impl Recognizer {
     }
 
     /// Whether `first`, decoded after `prompt`, is the language's domain prompt
-    /// written again (see `copied`): mostly its tokens in its order, and far
-    /// likelier after the domain prompt than after the agent's line alone.
+    /// written again (see `copied`): mostly its words in its order, and far likelier
+    /// after the domain prompt than after the agent's line alone. The prompt's
+    /// example number is left out: a copied number is `drop_copied_example`'s to find.
     fn copies_domain_prompt(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, after: Option<&str>, first: &Decoded) -> bool {
         let Some((_, domain)) = self.prompts.iter().find(|(l, _)| l == lang).filter(|_| self.opts.domain_prompt) else { return false };
+        let words = match self.number_check(lang).and_then(|c| c.digits_at(domain)) {
+            Some((number, _)) => format!("{}{}", &domain[..number.start], &domain[number.end..]),
+            None => domain.clone(),
+        };
         let ids = first.ids();
-        if !self.tokens_of(domain).is_ok_and(|domain| copied::copies(&ids, &domain)) {
+        if !self.tokens_of(&words).is_ok_and(|words| copied::copies(&ids, &words)) {
             return false;
         }
         let mut held = Held { state, tokens: Vec::new(), threads: self.opts.threads };
@@ -440,7 +445,7 @@ impl Recognizer {
         let (Ok(with), Ok(without)) = (score(prompt), score(&joined_prompt(lang, None, after))) else { return false };
         let lean = (with - without) / ids.len() as f64;
         if debugging() {
-            eprintln!("asr: {:?} is like the domain prompt, {lean:.2} nats a token likelier after it", first.text);
+            eprintln!("asr: {:?} is like the domain prompt, {lean:.2} nats a token likelier after it; without it {:.2} a token", first.text, without / ids.len() as f64);
         }
         lean > copied::PROMPT_LEAN
     }
