@@ -48,9 +48,9 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
         }
     }
     for m in g.phone.run.find_iter(text) {
-        if let Some(digits) = phone::number(g, m.as_str()) {
+        if let Some((digits, used)) = phone::number_in(g, m.as_str()) {
             let caps = vec![Capture { name: "phone".into(), value: digits }];
-            all.push(Match { slot: None, alone: false, start: m.start(), end: m.end(), caps });
+            all.push(Match { slot: None, alone: false, start: m.start() + used.start, end: m.start() + used.end, caps });
         }
     }
     keep_longest(all)

@@ -15,10 +15,20 @@ struct Token {
     numeral: bool,
     homophone: bool,
     group: usize,
+    /// Where in the run it was written (bytes).
+    at: (usize, usize),
 }
 
 /// The phone number in a run of digits (as matched by `g.phone.run`), if any.
 pub fn number(g: &Grammar, run: &str) -> Option<String> {
+    number_in(g, run).map(|(digits, _)| digits)
+}
+
+/// The phone number in a run of digits and the part of the run it was read from: a
+/// sound-alike at the run's edge that the number does not use is left out
+/// ("070-2222-8888, I'm Kate Moss": the "I" of I'm is no nine there, and the name
+/// after it is no part of the number).
+pub fn number_in(g: &Grammar, run: &str) -> Option<(String, std::ops::Range<usize>)> {
     let toks = tokens(g, run);
     let plan = Plan::of(g);
     // A sound-alike word at an edge counts only if the number then starts as the plan says.
@@ -27,7 +37,8 @@ pub fn number(g: &Grammar, run: &str) -> Option<String> {
         .filter(|s| !(s[0].homophone || s[s.len() - 1].homophone) || plan.entry(&digits(s)).is_some())
         .collect();
     let read = |spans: &[&[Token]]| {
-        spans.iter().map(|s| digits(s)).find(|d| plan.valid(d)).or_else(|| spans.iter().find_map(|s| plan.repair(s)))
+        let found = spans.iter().find_map(|s| Some((digits(s), *s)).filter(|(d, _)| plan.valid(d)));
+        found.or_else(|| spans.iter().find_map(|s| Some((plan.repair(s)?, *s)))).map(|(d, s)| (d, s[0].at.0..s[s.len() - 1].at.1))
     };
     // The recogniser often loses a leading "oh" ("8-0-2222-4444" for 080-…); every
     // domestic number starts with the trunk prefix, so a number heard without it is
@@ -253,7 +264,7 @@ fn tokens(g: &Grammar, run: &str) -> Vec<Token> {
             }
             _ => 0,
         };
-        out.push(Token { digit, numeral, homophone, group });
+        out.push(Token { digit, numeral, homophone, group, at: (m.start(), m.end()) });
         last = Some((m.end(), numeral));
     }
     out
@@ -403,6 +414,17 @@ mod tests {
 
     fn en() -> Grammar {
         Grammar::load_from(&Grammar::root(), "en").unwrap()
+    }
+
+    #[test]
+    fn a_number_is_read_from_the_part_of_its_run_it_uses() {
+        let g = en();
+        let text = "070-2222-8888, I'm Kate Moss";
+        let run = g.phone.run.find(text).unwrap().as_str();
+        assert_eq!(run, "070-2222-8888, I'm", "I'm sounds like nine");
+        assert_eq!(number_in(&g, run), Some(("07022228888".to_string(), 0..13)));
+        let said = "Nero I Nero, seven seven seven seven, eight eight eight eight";
+        assert_eq!(number_in(&g, said), Some(("09077778888".to_string(), 0..said.len())));
     }
 
     fn read(g: &Grammar, text: &str) -> Option<String> {
