@@ -184,6 +184,29 @@ fn a_bare_no_asks_what_to_fix() {
     assert!(c.say("Three people").contains("for 3 people"));
 }
 
+/// 「名前が違います。清水です。」: the name said, not 違います, is read back.
+#[test]
+fn a_name_corrected_at_the_read_back_is_the_one_said() {
+    let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    j.say("明日の18時に3名で予約したいです。名前は斉藤、電話番号は080-5555-1212です。");
+    let r = j.say("名前が違います。清水です。");
+    assert!(r.contains("清水様") && !r.contains("違います様"), "{r}");
+}
+
+/// A refusal is not an answer misheard: after one, an unclear answer to the offer is
+/// asked again, not put through to staff.
+#[test]
+fn an_unclear_answer_to_an_offer_is_asked_again() {
+    let mut c = Call::new("clinic", "en", "2026-12-03T10:05");
+    let r = c.say("Can I get an appointment today at 9 am? I'm Amy Wu, 080-1010-2020.");
+    assert!(r.contains("already passed"), "{r}");
+    let r = c.say("Hmm.");
+    assert!(r.contains("didn't catch") && c.session.outcome() != Outcome::Transferred, "{r}");
+    c.say("10:15 then");
+    c.say("Yes");
+    assert_eq!(c.session.outcome(), Outcome::Booked);
+}
+
 #[test]
 fn answers_hours_questions_from_the_profile() {
     let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
@@ -205,6 +228,21 @@ fn cancels_a_reservation_found_by_phone_number() {
     let r = c.say("It's 090-1234-5678");
     assert!(r.contains("Shall I cancel") && r.contains("Saturday, November 28"), "{r}");
     c.say("Yes please");
+    assert_eq!(c.session.outcome(), Outcome::Cancelled);
+    assert_eq!(c.store.all().unwrap()[0].status, Status::Cancelled);
+}
+
+/// Asked whether to cancel, "Yes, cancel it" is a yes; an unclear answer hears the
+/// same question again, never a booking's read-back.
+#[test]
+fn a_cancel_confirmed_with_its_own_words_cancels() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "09012345678", "Tanaka", 10);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", Some("09012345678"), store);
+    c.say("I'd like to cancel my reservation");
+    let r = c.say("Hmm.");
+    assert!(r.contains("Shall I cancel") && !r.contains("Is that correct"), "{r}");
+    c.say("Yes, cancel it.");
     assert_eq!(c.session.outcome(), Outcome::Cancelled);
     assert_eq!(c.store.all().unwrap()[0].status, Status::Cancelled);
 }

@@ -303,7 +303,8 @@ impl Call {
     fn confirm(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
         if self.mode == Mode::Cancel {
             return match s.intent.as_deref() {
-                Some("yes") => self.commit(),
+                // "Yes, cancel it": asked whether to cancel, a cancel is a yes.
+                Some("yes" | "cancel") => self.commit(),
                 Some("no") => {
                     let text = self.say().line("kept", &[]);
                     self.end(text)
@@ -469,7 +470,9 @@ impl Call {
             "time"
         };
         self.phase = Phase::Collect;
-        if self.fail(slot) {
+        // Refusals count apart from answers not understood: after one refusal the
+        // caller's unclear answer to the offer still gets a second chance.
+        if self.fail("refused") {
             return self.transfer("transfer_after_retries");
         }
         self.asked = Some(slot);
@@ -555,6 +558,10 @@ impl Call {
     }
 
     fn readback(&self) -> String {
+        // Asked again whether to cancel, the caller hears the same question.
+        if let Some(t) = self.target.as_ref().filter(|_| self.mode == Mode::Cancel) {
+            return self.say().line("confirm_cancel", &self.reservation_vars(t));
+        }
         let d = &self.draft;
         let mut vars = vec![
             ("name", d.name.clone().unwrap_or_default()),

@@ -81,7 +81,9 @@ impl<'a> Say<'a> {
     }
 
     pub fn party(&self, n: u32) -> String {
-        fill(&self.p.format.party, &[("n", n.to_string())])
+        let f = &self.p.format;
+        let form = f.party_one.as_ref().filter(|_| n == 1).unwrap_or(&f.party);
+        fill(form, &[("n", n.to_string())])
     }
 
     /// Digit by digit, in groups (090-1234-5678 → three groups), so the caller can check each.

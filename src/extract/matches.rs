@@ -44,6 +44,11 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
             for (k, v) in &rule.set {
                 caps.push(Capture { name: k.clone(), value: v.clone() });
             }
+            // A name match that holds no name (「名前が違います。」) must not hide one
+            // that follows it (「清水です。」) by overlapping it.
+            if rule.slot == Slot::Name && super::resolve::name(g, &caps).is_none() {
+                continue;
+            }
             all.push(Match { slot: Some(rule.slot), alone: rule.alone, start: whole.start(), end: whole.end(), caps });
         }
     }

@@ -100,10 +100,10 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
 
 /// The intent of `norm`, its phrases looked for outside the names found in it
 /// ("Kevin Park" asks nothing about parking). A match that is no name (「大丈夫です」,
-/// by `not_names`) hides nothing.
+/// by `not_names`) was never found (`matches::find`), so it hides nothing.
 fn intent_outside_names(g: &Grammar, norm: &str, found: &[matches::Match]) -> Option<String> {
     let mut unnamed = norm.to_string();
-    let named = |m: &&matches::Match| m.slot == Some(Slot::Name) && !m.alone && resolve::name(g, &m.caps).is_some();
+    let named = |m: &&matches::Match| m.slot == Some(Slot::Name) && !m.alone;
     for m in found.iter().filter(named) {
         unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
     }

@@ -195,6 +195,9 @@ pub struct Format {
     pub time_pm: String,
     pub minutes: String,
     pub party: String,
+    /// A party of one, where the language says it otherwise ("for 1 person").
+    #[serde(default)]
+    pub party_one: Option<String>,
     pub digits: Vec<String>,
     pub digit_separator: String,
     pub group_separator: String,
