@@ -207,6 +207,38 @@ fn an_unclear_answer_to_an_offer_is_asked_again() {
     assert_eq!(c.session.outcome(), Outcome::Booked);
 }
 
+/// After "no", naming what to change asks for it; a bare number answers the question
+/// asked ("Four." to "How many people?") and is never taken for a name.
+#[test]
+fn what_to_change_is_asked_for_and_a_bare_number_answers_it() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("A table for two on Monday at 7:30 pm. Name is Laura Palmer, 080-7070-1010.");
+    c.say("No.");
+    assert!(c.say("The number of people.").contains("How many"));
+    let r = c.say("Four.");
+    assert!(r.contains("for 4 people") && r.contains("Laura Palmer"), "{r}");
+    let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    j.say("月曜日の夜7時半に2名で予約をお願いします。名前は藤田、電話番号は080-7070-1010です。");
+    j.say("いいえ。");
+    let r = j.say("電話番号です。");
+    assert!(r.contains("電話番号") && !r.contains("電話番号様"), "{r}");
+    let r = j.say("090-1111-2222です。");
+    assert!(r.contains("キューゼロ") && r.contains("藤田様"), "{r}");
+}
+
+/// "The second one" and 「最初の時間で」 choose among the times offered.
+#[test]
+fn an_offered_time_is_chosen_by_its_place() {
+    let mut c = Call::new("clinic", "en", "2026-12-03T10:05");
+    c.say("Can I get an appointment today at 9 am? I'm Amy Wu, 080-1010-2020.");
+    let r = c.say("The second one, please.");
+    assert!(r.contains("10:30 a.m.") && r.contains("Is that correct?"), "{r}");
+    let mut j = Call::new("clinic", "ja", "2026-12-03T10:05");
+    j.say("今日の朝9時に予約をお願いします。名前は小松、電話番号は080-1010-2020です。");
+    let r = j.say("最初の時間でお願いします。");
+    assert!(r.contains("午前10時15分") && r.contains("よろしいでしょうか"), "{r}");
+}
+
 #[test]
 fn answers_hours_questions_from_the_profile() {
     let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");

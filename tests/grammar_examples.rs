@@ -22,7 +22,7 @@ fn check_language(lang: &str) {
     for e in &rows {
         let p = profile(e.profile.as_deref().unwrap());
         let now = chrono::NaiveDateTime::parse_from_str(e.now.as_deref().unwrap(), "%Y-%m-%dT%H:%M").unwrap();
-        let got = extract(&g, &e.text, &Context { now, profile: &p, call_date: None });
+        let got = extract(&g, &e.text, &Context { now, profile: &p, call_date: None, expect: None });
         let got_json = serde_json::to_value(&got).unwrap();
         let want = expected(e);
         if got_json != want {

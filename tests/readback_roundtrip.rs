@@ -46,7 +46,7 @@ proptest! {
         let mut store = store;
         let readback = s.turn(&said, now, &mut store).unwrap().reply;
         let g = grammar(lang).unwrap();
-        let heard = extract(&g, &readback, &Context { now, profile: &p, call_date: None });
+        let heard = extract(&g, &readback, &Context { now, profile: &p, call_date: None, expect: None });
         prop_assert_eq!(heard.date, Some(date), "{}", readback);
         prop_assert_eq!(heard.time, Some(time), "{}", readback);
         if !clinic {

@@ -36,7 +36,7 @@ pub fn run(a: Args) -> Result<()> {
     if texts.is_empty() {
         bail!("no utterances to time");
     }
-    let ctx = Context { now: parse_now("2026-11-27T10:00")?, profile: &profile, call_date: None };
+    let ctx = Context { now: parse_now("2026-11-27T10:00")?, profile: &profile, call_date: None, expect: None };
     // One untimed pass: the regexes build their caches on first use.
     for t in &texts {
         std::hint::black_box(extract(&g, t, &ctx));

@@ -29,7 +29,7 @@ pub fn run(a: Args) -> Result<()> {
     let grammar = Grammar::load(&a.lang)?;
     let profile = load_profile(a.profile.as_deref())?;
     let now = now_or(a.now.as_deref(), &profile)?;
-    let ctx = Context { now, profile: &profile, call_date: None };
+    let ctx = Context { now, profile: &profile, call_date: None, expect: None };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if a.jsonl {

@@ -177,7 +177,7 @@ impl Call {
         if matches!(self.phase, Phase::Done | Phase::Committing) {
             return self.end(self.say().line("goodbye", &[]));
         }
-        let ctx = Context { now, profile: &self.profile, call_date: self.draft.date };
+        let ctx = Context { now, profile: &self.profile, call_date: self.draft.date, expect: self.asked };
         let s = extract::extract(&self.grammar, text, &ctx);
         let intent = s.intent.as_deref();
         if intent == Some("human") {
@@ -259,7 +259,15 @@ impl Call {
             lead.push(self.say().line("phone_wrong_length", &[("heard", self.say().phone(heard))]));
             return self.proceed(now, book, lead);
         }
-        if gave.is_empty() {
+        let chosen = extract::offer_chosen(&self.grammar, text).and_then(|i| self.offers.get(i).copied());
+        if let (true, Some(at)) = (gave.is_empty(), chosen) {
+            // "The second one": the offered time in that place.
+            self.draft.date = Some(at.date());
+            self.draft.time = Some(at.time());
+        } else if let Some(slot) = extract::slot_named(&self.grammar, text).filter(|_| gave.is_empty() && self.asked.is_none()) {
+            // The answer to "what should I change?": that slot is asked for again.
+            self.forget(&slot);
+        } else if gave.is_empty() {
             match s.intent.as_deref() {
                 Some("yes") if !self.offers.is_empty() => {
                     let at = self.offers[0];
@@ -535,6 +543,18 @@ impl Call {
             gave.push("phone");
         }
         gave
+    }
+
+    /// Clears `slot` of the draft, so that it is asked for next.
+    fn forget(&mut self, slot: &str) {
+        let d = &mut self.draft;
+        match slot {
+            "date" => d.date = None,
+            "time" => d.time = None,
+            "party_size" => d.party_size = None,
+            "name" => d.name = None,
+            _ => d.phone = None,
+        }
     }
 
     /// Counts a failed try at `slot`; true when the caller should go to staff.

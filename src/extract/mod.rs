@@ -53,6 +53,9 @@ pub struct Context<'a> {
     pub profile: &'a Profile,
     /// A date said earlier in the call, for bare hours.
     pub call_date: Option<NaiveDate>,
+    /// The slot the agent just asked for: an answer that is only a number gives it
+    /// ("Four." to "How many people?", 「7時」 needs no more, "Seven." does).
+    pub expect: Option<&'a str>,
 }
 
 /// NFKC (full-width digits become ASCII), then the grammar's own rewrites.
@@ -88,6 +91,16 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     }
     let said_intent = intent_outside_names(g, &norm, &found);
     slots.name = said_name(g, &found, said_intent.is_some()).map(|(_, n)| n);
+    // An answer that is only a number ("Four.") is no name; it answers the question asked.
+    if let Some(n) = g.numbers.read_whole(norm.trim_matches(|c: char| c.is_whitespace() || ".,!?。、！？".contains(c))) {
+        slots.name = None;
+        let hour = [crate::grammar::Capture { name: "hour".into(), value: n.to_string() }];
+        match ctx.expect {
+            Some("party_size") if slots.party_size.is_none() => slots.party_size = u32::try_from(n).ok().filter(|&n| n > 0),
+            Some("time") if slots.time.is_none() => slots.time = resolve::time(&hour, day, ctx.profile),
+            _ => {}
+        }
+    }
     for m in found.iter().filter(|m| m.slot.is_none()) {
         slots.phone = m.caps.first().map(|c| c.value.clone());
     }
@@ -142,9 +155,20 @@ pub fn intent(g: &Grammar, norm: &str) -> Option<String> {
 
 /// Which inquiry topic (hours, address, parking …) the text asks about, if any.
 pub fn topic(g: &Grammar, text: &str) -> Option<String> {
-    let norm = normalize(g, text);
-    g.topics
-        .iter()
-        .find(|(_, phrases)| phrases.iter().any(|re| re.is_match(&norm)))
-        .map(|(name, _)| name.clone())
+    phrase_key(&g.topics, &normalize(g, text))
+}
+
+/// The slot the text names ("the time", 「電話番号です」), if any.
+pub fn slot_named(g: &Grammar, text: &str) -> Option<String> {
+    phrase_key(&g.slot_named, &normalize(g, text))
+}
+
+/// Which offered time the text chooses, from 0 ("the first one", 「最初の時間で」).
+pub fn offer_chosen(g: &Grammar, text: &str) -> Option<usize> {
+    phrase_key(&g.offer_chosen, &normalize(g, text))?.parse::<usize>().ok()?.checked_sub(1)
+}
+
+/// The key of the first entry with a phrase that occurs in `norm`.
+fn phrase_key(map: &[(String, Vec<regex::Regex>)], norm: &str) -> Option<String> {
+    map.iter().find(|(_, phrases)| phrases.iter().any(|re| re.is_match(norm))).map(|(key, _)| key.clone())
 }

@@ -87,6 +87,19 @@ impl NumberReader {
         }
         any.then_some(total + current)
     }
+
+    /// `text` read as a number when it is nothing else: "Four", "twenty-one", 「十二」.
+    pub fn read_whole(&self, text: &str) -> Option<i64> {
+        let t = text.trim();
+        let mut end = 0;
+        for m in self.token.find_iter(t) {
+            if !t[end..m.start()].chars().all(|c| c.is_whitespace() || c == '-') {
+                return None;
+            }
+            end = m.end();
+        }
+        (end == t.len()).then(|| self.read(t)).flatten()
+    }
 }
 
 pub(super) struct Compiler {
@@ -154,11 +167,20 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
             bail!("intent {name:?} is missing from intent_order");
         }
     }
-    let topics = rules_file
-        .topics
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), c.regexes(v)?)))
-        .collect::<Result<_>>()?;
+    let phrase_map = |map: &BTreeMap<String, Vec<String>>| -> Result<Vec<(String, Vec<Regex>)>> {
+        map.iter().map(|(k, v)| Ok((k.clone(), c.regexes(v)?))).collect()
+    };
+    let topics = phrase_map(&rules_file.topics)?;
+    let slot_named = phrase_map(&rules_file.slot_named)?;
+    for slot in rules_file.slot_named.keys() {
+        if !["date", "time", "party_size", "name", "phone"].contains(&slot.as_str()) {
+            bail!("slot_named: {slot:?} is no slot (date, time, party_size, name, phone)");
+        }
+    }
+    let offer_chosen = phrase_map(&rules_file.offer_chosen)?;
+    if let Some(k) = rules_file.offer_chosen.keys().find(|k| !k.parse::<usize>().is_ok_and(|n| n >= 1)) {
+        bail!("offer_chosen: {k:?} is not an offer's place (1, 2 …)");
+    }
 
     let spec = &rules_file.phone;
     if !c.lists.contains_key(&spec.digit_list) {
@@ -208,6 +230,8 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         rules,
         intents,
         topics,
+        slot_named,
+        offer_chosen,
         phone,
         numbers,
         not_names: lex.not_names.iter().map(|s| s.to_lowercase()).collect(),

@@ -116,6 +116,12 @@ pub struct Rules {
     pub intent_order: Vec<String>,
     #[serde(default)]
     pub topics: BTreeMap<String, Vec<String>>,
+    /// Slot → phrases that name it ("the time"), for the answer to "what should I change?".
+    #[serde(default)]
+    pub slot_named: BTreeMap<String, Vec<String>>,
+    /// Which offered time (1, 2 …) → phrases that choose it ("the first one").
+    #[serde(default)]
+    pub offer_chosen: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -29,6 +29,10 @@ pub struct Grammar {
     pub intents: Vec<(String, Vec<Regex>)>,
     /// Inquiry topics (hours, address, …) → phrases, for FAQ answers.
     pub topics: Vec<(String, Vec<Regex>)>,
+    /// Slot → phrases naming it, for the answer to "what should I change?".
+    pub slot_named: Vec<(String, Vec<Regex>)>,
+    /// Offer place (1, 2 …) → phrases choosing it ("the first one").
+    pub offer_chosen: Vec<(String, Vec<Regex>)>,
     /// Phone numbers spoken or written digit by digit.
     pub phone: PhoneRule,
     /// Reads spelled-out numbers (十九, twenty four).
