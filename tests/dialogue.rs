@@ -293,6 +293,23 @@ fn changes_a_reservation_found_by_caller_id() {
     assert_eq!((all.len(), all[0].time.to_string()), (1, "20:00:00".to_string()));
 }
 
+/// A change given up after a refusal ("Never mind, leave it as it is") keeps the
+/// reservation and ends the call politely, not with staff.
+#[test]
+fn a_change_given_up_keeps_the_reservation() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "08011119999", "Ken Adams", 10);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T12:00", None, store);
+    c.say("Can I change my reservation?");
+    c.say("080-1111-9999");
+    assert!(c.say("Wednesday, same time.").contains("closed"));
+    let r = c.say("Never mind, leave it as it is.");
+    assert!(r.contains("leave the reservation as it is"), "{r}");
+    assert_ne!(c.session.outcome(), Outcome::Transferred);
+    let kept = &c.store.all().unwrap()[0];
+    assert_eq!((kept.date.to_string(), kept.status), ("2026-11-28".to_string(), Status::Booked));
+}
+
 #[test]
 fn unknown_phone_number_for_a_cancel_is_said_and_asked_again() {
     let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");

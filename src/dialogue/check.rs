@@ -77,7 +77,8 @@ pub fn check(
     at: NaiveDateTime,
     exclude: Option<i64>,
 ) -> Result<(), Problem> {
-    if at < now {
+    // A start at this very minute cannot be reached either: it is never offered.
+    if at <= now {
         return Err(Problem::Past);
     }
     check_date(p, now, at.date())?;

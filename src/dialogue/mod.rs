@@ -237,6 +237,11 @@ impl Call {
 
     fn collect(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
         let mut lead = Vec::new();
+        // "Never mind, leave it as it is": a change given up keeps the reservation.
+        if s.intent.as_deref() == Some("keep") && self.mode == Mode::Change && !s.has_details() {
+            let text = self.say().line("kept", &[]);
+            return self.end(text);
+        }
         // A question's date (「明日は営業していますか」) is about the answer, not a booking.
         if s.intent.as_deref() == Some("inquiry") {
             lead.push(self.answer(text, s));
@@ -313,7 +318,7 @@ impl Call {
             return match s.intent.as_deref() {
                 // "Yes, cancel it": asked whether to cancel, a cancel is a yes.
                 Some("yes" | "cancel") => self.commit(),
-                Some("no") => {
+                Some("no" | "keep") => {
                     let text = self.say().line("kept", &[]);
                     self.end(text)
                 }
