@@ -485,7 +485,7 @@ impl Call {
         self.phase = Phase::Collect;
         // Refusals count apart from answers not understood: after one refusal the
         // caller's unclear answer to the offer still gets a second chance.
-        if self.fail("refused") {
+        if self.fail(if slot == "date" { "refused date" } else { "refused time" }) {
             return self.transfer("transfer_after_retries");
         }
         self.asked = Some(slot);
