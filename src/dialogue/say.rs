@@ -72,7 +72,11 @@ impl<'a> Say<'a> {
                 &[("minute", t.minute().to_string()), ("minute:02", format!("{:02}", t.minute()))],
             )
         };
-        let template = if pm { &f.time_pm } else { &f.time_am };
+        let template = match (pm, &f.time_noon) {
+            (true, Some(noon)) if h12 == 12 => noon,
+            (true, _) => &f.time_pm,
+            _ => &f.time_am,
+        };
         fill(template, &[("hour", h12.to_string()), ("minutes", minutes)])
     }
 

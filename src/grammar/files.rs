@@ -199,6 +199,9 @@ pub struct Format {
     pub months: Vec<String>,
     pub time_am: String,
     pub time_pm: String,
+    /// The hour from 12:00 to 12:59, where "p.m." would mislead (午後12時 reads as midnight).
+    #[serde(default)]
+    pub time_noon: Option<String>,
     pub minutes: String,
     pub party: String,
     /// A party of one, where the language says it otherwise ("for 1 person").
