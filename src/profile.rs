@@ -7,6 +7,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The slots of a booking, as profiles, rules and prompts name them, in the order
+/// the agent asks for them.
+pub const SLOTS: [&str; 5] = ["date", "time", "party_size", "name", "phone"];
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -76,7 +80,7 @@ impl Profile {
             }
         }
         for slot in &p.booking.required {
-            if !["date", "time", "party_size", "name", "phone"].contains(&slot.as_str()) {
+            if !SLOTS.contains(&slot.as_str()) {
                 bail!("booking.required: unknown slot {slot:?}");
             }
         }

@@ -13,15 +13,13 @@ pub use say::{fill, Say};
 
 use crate::extract::{self, Context, Slots};
 use crate::grammar::Grammar;
-use crate::profile::Profile;
+use crate::profile::{Profile, SLOTS};
 use crate::store::{NewReservation, Refusal, Reservation};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Slots in the order the agent asks for them.
-const SLOTS: [&str; 5] = ["date", "time", "party_size", "name", "phone"];
 /// Tries at one slot before the caller is handed to staff.
 const MAX_TRIES: u32 = 2;
 /// Alternatives offered after a refusal.
@@ -89,6 +87,17 @@ impl Draft {
             "party_size" => self.party_size.is_some(),
             "name" => self.name.is_some(),
             _ => self.phone.is_some(),
+        }
+    }
+
+    /// Clears `slot`, so that it is asked for next.
+    fn forget(&mut self, slot: &str) {
+        match slot {
+            "date" => self.date = None,
+            "time" => self.time = None,
+            "party_size" => self.party_size = None,
+            "name" => self.name = None,
+            _ => self.phone = None,
         }
     }
 
@@ -271,7 +280,7 @@ impl Call {
             self.draft.time = Some(at.time());
         } else if let Some(slot) = extract::slot_named(&self.grammar, text).filter(|_| gave.is_empty() && self.asked.is_none()) {
             // The answer to "what should I change?": that slot is asked for again.
-            self.forget(&slot);
+            self.draft.forget(&slot);
         } else if gave.is_empty() {
             match s.intent.as_deref() {
                 Some("yes") if !self.offers.is_empty() => {
@@ -548,18 +557,6 @@ impl Call {
             gave.push("phone");
         }
         gave
-    }
-
-    /// Clears `slot` of the draft, so that it is asked for next.
-    fn forget(&mut self, slot: &str) {
-        let d = &mut self.draft;
-        match slot {
-            "date" => d.date = None,
-            "time" => d.time = None,
-            "party_size" => d.party_size = None,
-            "name" => d.name = None,
-            _ => d.phone = None,
-        }
     }
 
     /// Counts a failed try at `slot`; true when the caller should go to staff.

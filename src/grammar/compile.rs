@@ -173,7 +173,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     let topics = phrase_map(&rules_file.topics)?;
     let slot_named = phrase_map(&rules_file.slot_named)?;
     for slot in rules_file.slot_named.keys() {
-        if !["date", "time", "party_size", "name", "phone"].contains(&slot.as_str()) {
+        if !crate::profile::SLOTS.contains(&slot.as_str()) {
             bail!("slot_named: {slot:?} is no slot (date, time, party_size, name, phone)");
         }
     }
