@@ -145,12 +145,26 @@ pub fn name_heard(g: &Grammar, text: &str) -> Option<(String, String)> {
     said_name(g, &found, said_intent).map(|(heard, name)| (heard.to_string(), name))
 }
 
-/// The highest-priority intent whose phrase occurs in the (normalized) text.
+/// The highest-priority intent whose phrase occurs in the (normalized) text, outside
+/// the phrases that deny one ("not to cancel, just change it" is a change); a denial
+/// with no other intent means what `[unsaid]` says ("I don't want to cancel": keep).
 pub fn intent(g: &Grammar, norm: &str) -> Option<String> {
+    let mut said = norm.to_string();
+    let mut denial = None;
+    for (meaning, phrases) in &g.unsaid {
+        for re in phrases {
+            if re.is_match(&said) {
+                said = re.replace_all(&said, " ").into_owned();
+                denial.get_or_insert(meaning);
+            }
+        }
+    }
     g.intents
         .iter()
-        .find(|(_, phrases)| phrases.iter().any(|re| re.is_match(norm)))
-        .map(|(name, _)| name.clone())
+        .find(|(_, phrases)| phrases.iter().any(|re| re.is_match(&said)))
+        .map(|(name, _)| name)
+        .or(denial)
+        .cloned()
 }
 
 /// Which inquiry topic (hours, address, parking …) the text asks about, if any.

@@ -170,6 +170,10 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     let phrase_map = |map: &BTreeMap<String, Vec<String>>| -> Result<Vec<(String, Vec<Regex>)>> {
         map.iter().map(|(k, v)| Ok((k.clone(), c.regexes(v)?))).collect()
     };
+    let unsaid = phrase_map(&rules_file.unsaid)?;
+    if let Some(k) = rules_file.unsaid.keys().find(|k| !rules_file.intent_order.contains(k)) {
+        bail!("unsaid: {k:?} is no intent of intent_order");
+    }
     let topics = phrase_map(&rules_file.topics)?;
     let slot_named = phrase_map(&rules_file.slot_named)?;
     for slot in rules_file.slot_named.keys() {
@@ -229,6 +233,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         lists: c.lists,
         rules,
         intents,
+        unsaid,
         topics,
         slot_named,
         offer_chosen,

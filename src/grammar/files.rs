@@ -114,6 +114,10 @@ pub struct Rules {
     /// intent → phrases; priority is the order of `intent_order`.
     pub intents: BTreeMap<String, Vec<String>>,
     pub intent_order: Vec<String>,
+    /// What a denial said alone means → phrases that deny an intent ("I don't want
+    /// to cancel"), which are not looked in for intents.
+    #[serde(default)]
+    pub unsaid: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub topics: BTreeMap<String, Vec<String>>,
     /// Slot → phrases that name it ("the time"), for the answer to "what should I change?".

@@ -27,6 +27,9 @@ pub struct Grammar {
     pub rules: Vec<Rule>,
     /// Intent phrases, highest priority first.
     pub intents: Vec<(String, Vec<Regex>)>,
+    /// What a denial said alone means → phrases that deny an intent ("I don't want
+    /// to cancel"), blanked before intents are looked for.
+    pub unsaid: Vec<(String, Vec<Regex>)>,
     /// Inquiry topics (hours, address, …) → phrases, for FAQ answers.
     pub topics: Vec<(String, Vec<Regex>)>,
     /// Slot → phrases naming it, for the answer to "what should I change?".
