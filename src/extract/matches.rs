@@ -61,6 +61,15 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
     keep_longest(all)
 }
 
+/// The part of the day said right after a date that ends at `at` ("tomorrow
+/// morning"), as a `period` capture.
+pub fn period_after(g: &Grammar, text: &str, at: usize) -> Option<Capture> {
+    let re = g.date_period.as_ref()?;
+    let c = re.captures(&text[at..])?;
+    let group = re.capture_names().flatten().find(|n| n.split("__").next() == Some("period"))?;
+    decode(g, group, c.name(group)?.as_str())
+}
+
 /// A run of digits that looks like a phone number said with a digit too many or too
 /// few (as a recogniser mishears it) and could not be mended, so the agent can say what it heard.
 pub fn misheard_phone(g: &Grammar, text: &str) -> Option<String> {

@@ -79,8 +79,14 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
         }
     }
     let day = slots.date.or(ctx.call_date).unwrap_or(ctx.now.date());
+    // "tomorrow morning at 10": the date's part of the day is the period of a time said without one.
+    let day_period = found.iter().rev().find(|m| m.slot == Some(Slot::Date)).and_then(|m| matches::period_after(g, &norm, m.end));
     for m in found.iter().filter(|m| m.slot == Some(Slot::Time)) {
-        if let Some(t) = resolve::time(&m.caps, day, ctx.profile) {
+        let mut caps = m.caps.clone();
+        if let Some(p) = day_period.as_ref().filter(|_| !caps.iter().any(|c| c.name == "period")) {
+            caps.push(p.clone());
+        }
+        if let Some(t) = resolve::time(&caps, day, ctx.profile) {
             slots.time = Some(t);
         }
     }

@@ -170,6 +170,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     let phrase_map = |map: &BTreeMap<String, Vec<String>>| -> Result<Vec<(String, Vec<Regex>)>> {
         map.iter().map(|(k, v)| Ok((k.clone(), c.regexes(v)?))).collect()
     };
+    let date_period = rules_file.date_period.as_deref().map(|p| c.regex(&format!("^(?:{p})"))).transpose().context("date_period")?;
     let unsaid = phrase_map(&rules_file.unsaid)?;
     if let Some(k) = rules_file.unsaid.keys().find(|k| !rules_file.intent_order.contains(k)) {
         bail!("unsaid: {k:?} is no intent of intent_order");
@@ -232,6 +233,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         normalize,
         lists: c.lists,
         rules,
+        date_period,
         intents,
         unsaid,
         topics,

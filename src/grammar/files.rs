@@ -111,6 +111,10 @@ pub struct Rules {
     #[serde(default)]
     pub name: Vec<RawRule>,
     pub phone: PhoneSpec,
+    /// What may follow a date to name the part of the day ("tomorrow morning",
+    /// 「明日の朝」); its `period` capture is the period of a time said without one.
+    #[serde(default)]
+    pub date_period: Option<String>,
     /// intent → phrases; priority is the order of `intent_order`.
     pub intents: BTreeMap<String, Vec<String>>,
     pub intent_order: Vec<String>,

@@ -25,6 +25,8 @@ pub struct Grammar {
     pub lists: BTreeMap<String, BTreeMap<String, String>>,
     /// Slot rules (date, time, party, name), in file order.
     pub rules: Vec<Rule>,
+    /// The part of the day said right after a date (anchored at the date's end).
+    pub date_period: Option<Regex>,
     /// Intent phrases, highest priority first.
     pub intents: Vec<(String, Vec<Regex>)>,
     /// What a denial said alone means → phrases that deny an intent ("I don't want
