@@ -46,8 +46,12 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
             }
             // A name match that holds no name (「名前が違います。」) must not hide one
             // that follows it (「清水です。」) by overlapping it.
-            if rule.slot == Slot::Name && super::resolve::name(g, &caps).is_none() {
-                continue;
+            if rule.slot == Slot::Name {
+                match super::resolve::name(g, &caps) {
+                    None => continue,
+                    Some(name) if rule.listed && !g.starts_with_listed_name(&name) => continue,
+                    Some(_) => {}
+                }
             }
             all.push(Match { slot: Some(rule.slot), alone: rule.alone, start: whole.start(), end: whole.end(), caps });
         }

@@ -124,7 +124,10 @@ fn intent_outside_names(g: &Grammar, norm: &str, found: &[matches::Match]) -> Op
     let mut unnamed = norm.to_string();
     let named = |m: &&matches::Match| m.slot == Some(Slot::Name) && !m.alone;
     for m in found.iter().filter(named) {
-        unnamed.replace_range(m.start..m.end, &" ".repeat(m.end - m.start));
+        // Only the name: the words around it may say what the caller wants (予約は中村で).
+        let heard = m.caps.iter().find(|c| c.name == "name").map(|c| c.value.as_str()).unwrap_or_default();
+        let at = norm[m.start..m.end].find(heard).filter(|_| !heard.is_empty()).map_or(m.start..m.end, |i| m.start + i..m.start + i + heard.len());
+        unnamed.replace_range(at.clone(), &" ".repeat(at.len()));
     }
     intent(g, &unnamed)
 }

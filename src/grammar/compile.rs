@@ -25,6 +25,7 @@ pub struct Rule {
     pub not_before: Option<Regex>,
     pub not_after: Option<Regex>,
     pub alone: bool,
+    pub listed: bool,
 }
 
 /// A capture's value, decoded from the text it matched.
@@ -298,6 +299,7 @@ impl Compiler {
             not_before: anchored(&r.not_before, true)?,
             not_after: anchored(&r.not_after, false)?,
             alone: r.alone,
+            listed: r.listed,
         })
     }
 

@@ -97,6 +97,10 @@ pub struct RawRule {
     /// a bare "Nakamura." is a name, a bare "Nope." is not.
     #[serde(default)]
     pub alone: bool,
+    /// A name match counts only when the name starts with one written in the
+    /// `names.spelling` list (中村): for cues too weak to take any word (予約は中村で).
+    #[serde(default)]
+    pub listed: bool,
 }
 
 #[derive(Debug, Deserialize)]

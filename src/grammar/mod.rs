@@ -99,4 +99,10 @@ impl Grammar {
         let lower = word.to_lowercase();
         self.lists.get(list).is_some_and(|forms| forms.contains_key(&lower) || forms.values().any(|v| v.to_lowercase() == lower))
     }
+
+    /// Whether `name` starts with a name as the `names.spelling` list writes it (中村さくら).
+    pub fn starts_with_listed_name(&self, name: &str) -> bool {
+        let Some(forms) = self.names.spelling.as_ref().and_then(|l| self.lists.get(l)) else { return false };
+        forms.values().any(|v| name.starts_with(v.as_str()))
+    }
 }
