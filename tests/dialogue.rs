@@ -279,6 +279,28 @@ fn a_cancel_confirmed_with_its_own_words_cancels() {
     assert_eq!(c.store.all().unwrap()[0].status, Status::Cancelled);
 }
 
+/// A denied cancel is no cancel: "I don't want to cancel, change the time" is a
+/// change, and 「やっぱりキャンセルはしないでください」 at the question keeps the booking.
+#[test]
+fn a_cancel_denied_is_no_cancel() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "09012345678", "Tanaka", 10);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", Some("09012345678"), store);
+    let r = c.say("I don't want to cancel, I want to change the time to 8 pm.");
+    assert!(r.contains("Shall I move it") && r.contains("8 p.m."), "{r}");
+    c.say("Yes.");
+    assert_eq!(c.session.outcome(), Outcome::Changed);
+    assert_eq!(c.store.all().unwrap()[0].status, Status::Booked);
+
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "09012345678", "田中", 10);
+    let mut c = Call::start("restaurant", "ja", "2026-11-27T10:00", Some("09012345678"), store);
+    assert!(c.say("予約をキャンセルしたいです").contains("キャンセルしてよろしいでしょうか"));
+    let r = c.say("やっぱりキャンセルはしないでください。");
+    assert!(r.contains("そのまま"), "{r}");
+    assert_eq!(c.store.all().unwrap()[0].status, Status::Booked);
+}
+
 #[test]
 fn changes_a_reservation_found_by_caller_id() {
     let mut store = Store::open_in_memory().unwrap();
