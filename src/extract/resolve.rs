@@ -2,7 +2,7 @@
 //! the rulebook (`booking-language.md`): weekdays, "the 5th", bare hours and so on.
 //!
 //! Capture names the rules may use:
-//! date: `days` (offset from today), `weekday` + optional `week` (0 this, 1 next,
+//! date: `days` and/or `weeks` (offset from today), `weekday` + optional `week` (0 this, 1 next,
 //! 2 after next; absent = the first one after today), `day` + optional `month`, `year`.
 //! time: `clock` ("HH:MM"), or `hour` + optional `minute`, `period` (am/pm),
 //! `minutes_before` ("quarter to"). party: `count`, or several `count…` added up.
@@ -20,8 +20,8 @@ fn num(caps: &[Capture], name: &str) -> Option<i64> {
 }
 
 pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
-    if let Some(days) = num(caps, "days") {
-        return today.checked_add_signed(Duration::days(days));
+    if let (days, weeks @ Some(_)) | (days @ Some(_), weeks) = (num(caps, "days"), num(caps, "weeks")) {
+        return today.checked_add_signed(Duration::days(days.unwrap_or(0) + 7 * weeks.unwrap_or(0)));
     }
     // A calendar date wins over the weekday said with it (「12月4日金曜日」).
     let Some(day) = num(caps, "day") else {
