@@ -279,6 +279,31 @@ fn a_cancel_confirmed_with_its_own_words_cancels() {
     assert_eq!(c.store.all().unwrap()[0].status, Status::Cancelled);
 }
 
+/// A number given in pieces is asked to go on and joined; a join that is no number
+/// is said back and asked again, never stored.
+#[test]
+fn a_phone_number_in_pieces_is_joined() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    assert!(c.say("A table for two tomorrow at 7pm, I'm Jane Doe.").contains("phone number"));
+    let r = c.say("It's oh nine oh, one two three four...");
+    assert!(r.contains("so far") && r.contains("one two three four"), "{r}");
+    let r = c.say("five six seven eight.");
+    assert!(r.contains("zero nine zero, one two three four, five six seven eight. Is that correct?") && !r.contains("Sorry"), "{r}");
+
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    c.say("明日の夜7時に2名、田中です。");
+    assert!(c.say("えーと、090の").contains("続きをお願いします"));
+    assert!(c.say("1234の5678です。").contains("以上でよろしいでしょうか"));
+
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("A table for two tomorrow at 7pm, I'm Jane Doe.");
+    c.say("090 1234");
+    let r = c.say("56789");
+    assert!(r.contains("not a complete number"), "{r}");
+    c.say("Yes.");
+    assert!(c.store.all().unwrap().is_empty());
+}
+
 /// A denied cancel is no cancel: "I don't want to cancel, change the time" is a
 /// change, and 「やっぱりキャンセルはしないでください」 at the question keeps the booking.
 #[test]

@@ -11,7 +11,7 @@ mod say;
 pub use check::{alternatives, check, check_date, BookView, Problem};
 pub use say::{fill, Say};
 
-use crate::extract::{self, Context, Slots};
+use crate::extract::{self, phone, Context, Slots};
 use crate::grammar::Grammar;
 use crate::profile::{Profile, SLOTS};
 use crate::store::{NewReservation, Refusal, Reservation};
@@ -119,6 +119,9 @@ pub struct Call {
     offers: Vec<NaiveDateTime>,
     outcome: Outcome,
     answered_inquiry: bool,
+    /// The start of a phone number given in pieces ("oh nine oh, one two three
+    /// four…"), to be joined to the digits of the next turn.
+    phone_start: Option<String>,
 }
 
 impl Call {
@@ -137,6 +140,7 @@ impl Call {
             offers: Vec::new(),
             outcome: Outcome::Incomplete,
             answered_inquiry: false,
+            phone_start: None,
         }
     }
 
@@ -260,12 +264,30 @@ impl Call {
             }
             return self.proceed(now, book, lead);
         }
-        let gave = self.apply(s);
+        let mut gave = self.apply(s);
         if let Some(at) = self.offer_named(s) {
             self.draft.date = Some(at.date());
             self.draft.time = Some(at.time());
         }
-        if let Some(heard) = s.phone_heard.as_deref().filter(|_| self.draft.phone.is_none()) {
+        let mut heard = s.phone_heard.clone();
+        if self.asked == Some("phone") && self.draft.phone.is_none() && s.phone.is_none() {
+            // A number given in pieces: the digits so far, and this turn's.
+            let said = extract::digits_said(&self.grammar, text);
+            let start = self.phone_start.take();
+            let digits = format!("{}{said}", start.as_deref().unwrap_or_default());
+            if let Some(p) = start.as_ref().and_then(|_| phone::number(&self.grammar, &digits)) {
+                self.draft.phone = Some(p);
+                gave.push("phone");
+                heard = None;
+            } else if !said.is_empty() && phone::number_start(&self.grammar, &digits) {
+                let so_far = self.say().phone(&digits);
+                self.phone_start = Some(digits);
+                return self.reply(self.say().line("phone_go_on", &[("heard", so_far)]));
+            } else if start.is_some() && !said.is_empty() {
+                heard = Some(digits);
+            }
+        }
+        if let Some(heard) = heard.as_deref().filter(|_| self.draft.phone.is_none()) {
             // Say what was heard, so the caller knows to repeat the number, not the rest.
             if self.fail("phone") {
                 return self.transfer("transfer_after_retries");

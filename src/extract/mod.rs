@@ -176,6 +176,13 @@ pub fn intent(g: &Grammar, norm: &str) -> Option<String> {
         .cloned()
 }
 
+/// Every digit `text` says, in order, in numerals or words ("090の" → 090), for a
+/// number given in pieces.
+pub fn digits_said(g: &Grammar, text: &str) -> String {
+    let norm = normalize(g, text);
+    g.phone.run.find_iter(&norm).map(|m| phone::plain_digits(g, m.as_str())).collect()
+}
+
 /// Which inquiry topic (hours, address, parking …) the text asks about, if any.
 pub fn topic(g: &Grammar, text: &str) -> Option<String> {
     phrase_key(&g.topics, &normalize(g, text))

@@ -59,14 +59,29 @@ pub fn number_in(g: &Grammar, run: &str) -> Option<(String, std::ops::Range<usiz
 /// Digits that look like a phone number said wrongly (a digit too many or too
 /// few), so the agent can say what it heard and ask again.
 pub fn misheard(g: &Grammar, run: &str) -> Option<String> {
-    let toks = tokens(g, run);
     let plan = Plan::of(g);
-    // A sound-alike word at either end is an ordinary word ("for", "to").
-    let a = toks.iter().position(|t| !t.homophone)?;
-    let b = toks.iter().rposition(|t| !t.homophone)?;
-    let d = digits(&toks[a..=b]);
+    let d = plain_digits(g, run);
     let n = d.chars().count();
-    (n + 3 >= plan.min && n <= plan.max + 3 && !plan.valid(&d)).then_some(d)
+    (n > 0 && n + 3 >= plan.min && n <= plan.max + 3 && !plan.valid(&d)).then_some(d)
+}
+
+/// The digits a run says, a sound-alike word at either end left out: there it is an
+/// ordinary word ("for", "to").
+pub fn plain_digits(g: &Grammar, run: &str) -> String {
+    let toks = tokens(g, run);
+    match (toks.iter().position(|t| !t.homophone), toks.iter().rposition(|t| !t.homophone)) {
+        (Some(a), Some(b)) => digits(&toks[a..=b]),
+        _ => String::new(),
+    }
+}
+
+/// Whether `digits` are the start of a number given in pieces ("oh nine oh, one two
+/// three four…"): they start as every number does, and lack at least a whole group
+/// (four digits) of any number they could become.
+pub fn number_start(g: &Grammar, digits: &str) -> bool {
+    let trunk = g.phone.trunk_prefix.as_deref().unwrap_or("");
+    let n = digits.chars().count();
+    n > trunk.len() && digits.starts_with(trunk) && n + 4 <= wanted_digits(g, digits)
 }
 
 /// How many digits a number that starts with `digits` has under the plan: exactly,
