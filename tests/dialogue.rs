@@ -340,6 +340,23 @@ fn changes_a_reservation_found_by_caller_id() {
     assert_eq!((all.len(), all[0].time.to_string()), (1, "20:00:00".to_string()));
 }
 
+/// What the caller says with a change request holds once the reservation is found
+/// by the phone number asked for next.
+#[test]
+fn a_change_said_before_the_lookup_is_kept() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "08011119999", "Ken Adams", 10);
+    book(&mut store, "2026-11-30", "20:00", "08011119999", "Ken Adams", 10);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T12:00", None, store);
+    c.say("I need to change my booking for tomorrow to 9 pm.");
+    let r = c.say("080-1111-9999");
+    assert!(r.contains("Shall I move it to Saturday, November 28 at 9 p.m."), "{r}");
+    c.say("Yes.");
+    assert_eq!(c.session.outcome(), Outcome::Changed);
+    let times: Vec<String> = c.store.all().unwrap().iter().map(|r| r.time.to_string()).collect();
+    assert!(times.contains(&"21:00:00".to_string()) && times.contains(&"20:00:00".to_string()), "{times:?}");
+}
+
 /// A change given up after a refusal ("Never mind, leave it as it is") keeps the
 /// reservation and ends the call politely, not with staff.
 #[test]

@@ -122,6 +122,9 @@ pub struct Call {
     /// The start of a phone number given in pieces ("oh nine oh, one two three
     /// four…"), to be joined to the digits of the next turn.
     phone_start: Option<String>,
+    /// What the caller said with a change or cancel request ("change my booking for
+    /// tomorrow to 9 pm"), which still holds once the reservation is found.
+    request: Option<Slots>,
 }
 
 impl Call {
@@ -141,6 +144,7 @@ impl Call {
             outcome: Outcome::Incomplete,
             answered_inquiry: false,
             phone_start: None,
+            request: None,
         }
     }
 
@@ -203,6 +207,7 @@ impl Call {
             self.mode = if intent == Some("cancel") { Mode::Cancel } else { Mode::Change };
             self.phase = Phase::Find;
             self.asked = None;
+            self.request = Some(s.clone());
         }
         match self.phase {
             Phase::Find => self.find(&s, now, book),
@@ -390,6 +395,13 @@ impl Call {
 
     /// Change or cancel: find the caller's reservation by phone number.
     fn find(&mut self, s: &Slots, now: NaiveDateTime, book: &dyn BookView) -> Reply {
+        let mut s = s.clone();
+        if let Some(r) = &self.request {
+            s.date = s.date.or(r.date);
+            s.time = s.time.or(r.time);
+            s.party_size = s.party_size.or(r.party_size);
+        }
+        let s = &s;
         if let Some(p) = &s.phone {
             self.draft.phone = Some(p.clone());
         }
