@@ -1,7 +1,7 @@
 //! Runs every row of `grammars/<lang>/examples.toml`: phrase → expected slots.
 
 use yoyaku::examples::{self, Example};
-use yoyaku::extract::{extract, Context};
+use yoyaku::extract::{extract, reported, Context};
 use yoyaku::grammar::Grammar;
 use yoyaku::profile::Profile;
 
@@ -22,7 +22,7 @@ fn check_language(lang: &str) {
     for e in &rows {
         let p = profile(e.profile.as_deref().unwrap());
         let now = chrono::NaiveDateTime::parse_from_str(e.now.as_deref().unwrap(), "%Y-%m-%dT%H:%M").unwrap();
-        let got = extract(&g, &e.text, &Context { now, profile: &p, call_date: None, expect: None });
+        let got = reported(&g, extract(&g, &e.text, &Context { now, profile: &p, call_date: None, expect: None }));
         let got_json = serde_json::to_value(&got).unwrap();
         let want = expected(e);
         if got_json != want {

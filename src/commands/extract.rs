@@ -1,7 +1,7 @@
 //! `yoyaku extract`: text in, slots out, one JSON object per utterance.
 
 use super::common::{load_profile, now_or};
-use crate::extract::{extract, Context};
+use crate::extract::{extract, reported, Context};
 use crate::grammar::Grammar;
 use anyhow::{bail, Context as _, Result};
 use std::io::{BufRead, Write};
@@ -38,14 +38,14 @@ pub fn run(a: Args) -> Result<()> {
         }
         for line in std::io::stdin().lock().lines() {
             let line = line.context("stdin is not UTF-8 text")?;
-            writeln!(out, "{}", serde_json::to_string(&extract(&grammar, &line, &ctx))?)?;
+            writeln!(out, "{}", serde_json::to_string(&reported(&grammar, extract(&grammar, &line, &ctx)))?)?;
         }
     } else {
         if a.text.is_empty() {
             bail!("no utterance given: yoyaku extract --lang ja \"明日の夜7時に4名で\" (or --jsonl < file)");
         }
         let text = a.text.join(" ");
-        writeln!(out, "{}", serde_json::to_string(&extract(&grammar, &text, &ctx))?)?;
+        writeln!(out, "{}", serde_json::to_string(&reported(&grammar, extract(&grammar, &text, &ctx)))?)?;
     }
     Ok(())
 }

@@ -320,7 +320,16 @@ impl Call {
                     self.draft.time = None;
                     self.asked = None;
                 }
-                Some("book") if self.asked.is_none() => {}
+                // "I'd like to book" while a slot is asked: no answer, but no mishearing either.
+                Some("book") => {}
+                // "Hello?", 「もしもし」: the caller checks the line; the agent is there.
+                Some("hello") => {
+                    lead.push(self.say().line("hello", &[]));
+                    if self.asked.is_none() && self.draft == self.fresh_draft() {
+                        lead.push(self.say().line("anything_else", &[]));
+                        return self.reply(self.say().join(&lead));
+                    }
+                }
                 _ => {
                     if let Some(slot) = self.asked {
                         if self.fail(slot) {
@@ -504,6 +513,17 @@ impl Call {
             return self.reply(self.say().join(&lead));
         }
         self.asked = None;
+        // A change that changes nothing is no change to confirm: ask what it should be.
+        if let Some(t) = self.target.clone().filter(|_| self.mode == Mode::Change) {
+            if (self.draft.date, self.draft.time, self.draft.party_size) == (Some(t.date), Some(t.time), Some(t.party_size)) {
+                if self.fail("change") {
+                    return self.transfer("transfer_after_retries");
+                }
+                let vars = self.reservation_vars(&t);
+                lead.push(self.say().line("ask_change", &vars));
+                return self.reply(self.say().join(&lead));
+            }
+        }
         self.phase = Phase::Confirm;
         lead.push(self.readback());
         self.reply(self.say().join(&lead))

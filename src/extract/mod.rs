@@ -117,6 +117,15 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     slots
 }
 
+/// The slots as the rulebook names them: an intent only the agent tells apart
+/// ("keep", "hello") is reported as the grammar's `reported` table says.
+pub fn reported(g: &Grammar, mut slots: Slots) -> Slots {
+    if let Some(as_) = slots.intent.as_ref().and_then(|i| g.reported.get(i)) {
+        slots.intent = Some(as_.clone()).filter(|i| !i.is_empty());
+    }
+    slots
+}
+
 /// The intent of `norm`, its phrases looked for outside the names found in it
 /// ("Kevin Park" asks nothing about parking). A match that is no name (「大丈夫です」,
 /// by `not_names`) was never found (`matches::find`), so it hides nothing.

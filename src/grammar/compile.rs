@@ -173,6 +173,9 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     };
     let date_period = rules_file.date_period.as_deref().map(|p| c.regex(&format!("^(?:{p})"))).transpose().context("date_period")?;
     let unsaid = phrase_map(&rules_file.unsaid)?;
+    if let Some(k) = rules_file.reported.keys().find(|k| !rules_file.intent_order.contains(k)) {
+        bail!("reported: {k:?} is no intent of intent_order");
+    }
     if let Some(k) = rules_file.unsaid.keys().find(|k| !rules_file.intent_order.contains(k)) {
         bail!("unsaid: {k:?} is no intent of intent_order");
     }
@@ -237,6 +240,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         date_period,
         intents,
         unsaid,
+        reported: rules_file.reported.clone(),
         topics,
         slot_named,
         offer_chosen,

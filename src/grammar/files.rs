@@ -122,6 +122,10 @@ pub struct Rules {
     /// intent → phrases; priority is the order of `intent_order`.
     pub intents: BTreeMap<String, Vec<String>>,
     pub intent_order: Vec<String>,
+    /// Intents the agent tells apart that the rulebook does not → what `extract`
+    /// reports for them ("" for none).
+    #[serde(default)]
+    pub reported: BTreeMap<String, String>,
     /// What a denial said alone means → phrases that deny an intent ("I don't want
     /// to cancel"), which are not looked in for intents.
     #[serde(default)]

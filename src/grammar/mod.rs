@@ -29,6 +29,9 @@ pub struct Grammar {
     pub date_period: Option<Regex>,
     /// Intent phrases, highest priority first.
     pub intents: Vec<(String, Vec<Regex>)>,
+    /// Intents the agent tells apart that the rulebook does not → what `extract`
+    /// reports for them ("" for none): "keep" is a "no", "hello" none.
+    pub reported: BTreeMap<String, String>,
     /// What a denial said alone means → phrases that deny an intent ("I don't want
     /// to cancel"), blanked before intents are looked for.
     pub unsaid: Vec<(String, Vec<Regex>)>,
