@@ -460,7 +460,7 @@ impl Call {
         self.asked = None;
         if self.mode == Mode::Cancel {
             self.phase = Phase::Confirm;
-            let text = self.say().line("confirm_cancel", &vars);
+            let text = self.say().line(&self.without_party("confirm_cancel"), &vars);
             return self.reply(text);
         }
         self.phase = Phase::Collect;
@@ -636,7 +636,7 @@ impl Call {
     fn readback(&self) -> String {
         // Asked again whether to cancel, the caller hears the same question.
         if let Some(t) = self.target.as_ref().filter(|_| self.mode == Mode::Cancel) {
-            return self.say().line("confirm_cancel", &self.reservation_vars(t));
+            return self.say().line(&self.without_party("confirm_cancel"), &self.reservation_vars(t));
         }
         let d = &self.draft;
         let mut vars = vec![
@@ -647,12 +647,18 @@ impl Call {
         if let Some(at) = d.at() {
             vars.extend(self.when_vars(at));
         }
-        let key = match (self.mode, self.profile.requires("party_size")) {
-            (Mode::Change, _) => "readback_change",
-            (_, true) => "readback",
-            (_, false) => "readback_clinic",
-        };
-        self.say().line(key, &vars)
+        let key = if self.mode == Mode::Change { "readback_change" } else { "readback" };
+        self.say().line(&self.without_party(key), &vars)
+    }
+
+    /// A line's key for a business that takes no party size (a clinic): the same
+    /// line without the party, `KEY_clinic` in the prompts.
+    fn without_party(&self, key: &str) -> String {
+        if self.profile.requires("party_size") {
+            key.to_string()
+        } else {
+            format!("{key}_clinic")
+        }
     }
 
     fn when_vars(&self, at: NaiveDateTime) -> Vec<(&'static str, String)> {
