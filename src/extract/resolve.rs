@@ -20,7 +20,8 @@ fn num(caps: &[Capture], name: &str) -> Option<i64> {
 }
 
 pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
-    if let (days, weeks @ Some(_)) | (days @ Some(_), weeks) = (num(caps, "days"), num(caps, "weeks")) {
+    let (days, weeks) = (num(caps, "days"), num(caps, "weeks"));
+    if days.is_some() || weeks.is_some() {
         return today.checked_add_signed(Duration::days(days.unwrap_or(0) + 7 * weeks.unwrap_or(0)));
     }
     // A calendar date wins over the weekday said with it (「12月4日金曜日」).
