@@ -20,6 +20,8 @@ pub struct Example {
     pub party_size: Option<u32>,
     pub name: Option<String>,
     pub phone: Option<String>,
+    /// Minutes a time is moved by (`Slots::shift`): 60 for "an hour later".
+    pub shift: Option<i64>,
 }
 
 #[derive(Deserialize)]

@@ -357,6 +357,34 @@ fn a_change_said_before_the_lookup_is_kept() {
     assert!(times.contains(&"21:00:00".to_string()) && times.contains(&"20:00:00".to_string()), "{times:?}");
 }
 
+/// A time moved by an amount ("push it back an hour", 「30分早めて」) moves the time
+/// the caller gave or booked; a move off the end of the day is not understood.
+#[test]
+fn a_time_moved_by_an_amount_moves_the_time_held() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "08011119999", "Ken Adams", 10);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T12:00", None, store);
+    c.say("Could we push my booking back an hour?");
+    let r = c.say("080-1111-9999");
+    assert!(r.contains("Shall I move it to Saturday, November 28 at 8 p.m."), "{r}");
+    c.say("Yes.");
+    assert_eq!(c.session.outcome(), Outcome::Changed);
+    assert_eq!(c.store.all().unwrap()[0].time.to_string(), "20:00:00");
+
+    // while booking, at the read-back
+    let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    j.say("明日の夜7時に2名で、伊藤です。電話番号は09012345678です。");
+    let r = j.say("やっぱり30分早めてもらえますか");
+    assert!(r.contains("午後6時30分") && r.contains("よろしいでしょうか"), "{r}");
+    j.say("はい");
+    assert_eq!(j.store.all().unwrap()[0].time.to_string(), "18:30:00");
+
+    // with no time yet there is nothing to move: the time is asked for
+    let mut e = Call::new("restaurant", "en", "2026-11-27T10:00");
+    let r = e.say("A table for two tomorrow, an hour later than usual");
+    assert!(r.contains("What time"), "{r}");
+}
+
 /// A change given up after a refusal ("Never mind, leave it as it is") keeps the
 /// reservation and ends the call politely, not with staff.
 #[test]

@@ -408,6 +408,7 @@ impl Call {
         if let Some(r) = &self.request {
             s.date = s.date.or(r.date);
             s.time = s.time.or(r.time);
+            s.shift = s.shift.or(r.shift);
             s.party_size = s.party_size.or(r.party_size);
         }
         let s = &s;
@@ -597,6 +598,10 @@ impl Call {
         if s.time.is_some() {
             self.draft.time = s.time;
             gave.push("time");
+        } else if let Some(moved) = s.shift.and_then(|m| shifted(self.draft.time?, m)) {
+            // "An hour later": the time already given or booked, moved.
+            self.draft.time = Some(moved);
+            gave.push("time");
         }
         if s.party_size.is_some() {
             self.draft.party_size = s.party_size;
@@ -715,4 +720,11 @@ impl Call {
     fn reply(&self, text: String) -> Reply {
         Reply { text, commit: None, end: false }
     }
+}
+
+/// `time` moved by `minutes`, if it stays on the same day: "an hour later" than
+/// 23:30 is no time of that day's booking.
+fn shifted(time: NaiveTime, minutes: i64) -> Option<NaiveTime> {
+    let (moved, wrapped) = time.overflowing_add_signed(chrono::Duration::minutes(minutes));
+    (wrapped == 0).then_some(moved)
 }

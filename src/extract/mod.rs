@@ -25,6 +25,10 @@ pub struct Slots {
     pub party_size: Option<u32>,
     pub name: Option<String>,
     pub phone: Option<String>,
+    /// Minutes a time is moved by ("an hour later": 60, 「30分早めて」: -30). Not a
+    /// rulebook slot: the dialogue moves the time it already has.
+    #[serde(skip)]
+    pub shift: Option<i64>,
     /// Digits that look like a phone number with a digit too many or too few.
     #[serde(skip)]
     pub phone_heard: Option<String>,
@@ -33,7 +37,7 @@ pub struct Slots {
 impl Slots {
     /// Does the utterance carry any booking detail (not counting the intent)?
     pub fn has_details(&self) -> bool {
-        self.date.is_some() || self.time.is_some() || self.party_size.is_some()
+        self.date.is_some() || self.time.is_some() || self.party_size.is_some() || self.shift.is_some()
     }
 }
 
@@ -88,6 +92,11 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
         }
         if let Some(t) = resolve::time(&caps, day, ctx.profile) {
             slots.time = Some(t);
+        }
+    }
+    for m in found.iter().filter(|m| m.slot == Some(Slot::Shift)) {
+        if let Some(n) = resolve::shift(&m.caps) {
+            slots.shift = Some(n);
         }
     }
     for m in found.iter().filter(|m| m.slot == Some(Slot::Party)) {

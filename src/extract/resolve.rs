@@ -6,6 +6,8 @@
 //! 2 after next; absent = the first one after today), `day` + optional `month`, `year`.
 //! time: `clock` ("HH:MM"), or `hour` + optional `minute`, `period` (am/pm),
 //! `minutes_before` ("quarter to"). party: `count`, or several `count…` added up.
+//! shift: `hours` and/or `minutes`, `half` (any text: 30 minutes more), and `way`
+//! (`later` or `earlier`).
 
 use crate::grammar::{Capture, Grammar};
 use crate::profile::{parse_weekday, Profile};
@@ -110,6 +112,19 @@ fn bare_hour(hour: i64, minute: i64, day: NaiveDate, profile: &Profile) -> i64 {
     } else {
         hour + 12
     }
+}
+
+/// Minutes a time is moved by: later is positive, earlier negative; none for a zero
+/// amount or a way that is neither.
+pub fn shift(caps: &[Capture]) -> Option<i64> {
+    let half = if get(caps, "half").is_some_and(|h| !h.is_empty()) { 30 } else { 0 };
+    let minutes = num(caps, "hours").unwrap_or(0) * 60 + num(caps, "minutes").unwrap_or(0) + half;
+    let sign = match get(caps, "way")? {
+        "later" => 1,
+        "earlier" => -1,
+        _ => return None,
+    };
+    (minutes > 0 && minutes < 24 * 60).then_some(sign * minutes)
 }
 
 pub fn party(caps: &[Capture]) -> Option<u32> {

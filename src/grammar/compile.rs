@@ -14,6 +14,8 @@ pub enum Slot {
     Time,
     Party,
     Name,
+    /// A time moved by an amount ("an hour later", 「30分早めて」), in minutes.
+    Shift,
 }
 
 /// One compiled slot rule.
@@ -149,6 +151,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         (Slot::Time, &rules_file.time),
         (Slot::Party, &rules_file.party),
         (Slot::Name, &rules_file.name),
+        (Slot::Shift, &rules_file.shift),
     ] {
         for r in list {
             rules.push(c.rule(slot, r).with_context(|| format!("{slot:?} rule {:?}", r.pattern))?);

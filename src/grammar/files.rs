@@ -114,6 +114,8 @@ pub struct Rules {
     pub party: Vec<RawRule>,
     #[serde(default)]
     pub name: Vec<RawRule>,
+    #[serde(default)]
+    pub shift: Vec<RawRule>,
     pub phone: PhoneSpec,
     /// What may follow a date to name the part of the day ("tomorrow morning",
     /// 「明日の朝」); its `period` capture is the period of a time said without one.
