@@ -385,6 +385,29 @@ fn a_time_moved_by_an_amount_moves_the_time_held() {
     assert!(r.contains("What time"), "{r}");
 }
 
+/// Part of the phone number said again at the read-back ("the last four digits are
+/// 0011", 「下4桁は1100です」) replaces that part; the number is read back again.
+#[test]
+fn part_of_the_phone_number_said_again_replaces_that_part() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("Table for 4 on Sunday at 7 pm, I'm Nick Fury, 090-7070-0001.");
+    let r = c.say("Close, but the last four digits are 0011.");
+    assert!(r.contains("seven zero seven zero, zero zero one one. Is that correct?"), "{r}");
+    c.say("Yes.");
+    assert_eq!(c.store.all().unwrap()[0].phone, "09070700011");
+
+    let mut j = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    j.say("日曜日の夜7時に4名で、名前は西田、電話は090-7070-1001です。");
+    let r = j.say("いえ、下4桁は1100です");
+    assert!(r.contains("イチイチゼロゼロ。以上でよろしいでしょうか"), "{r}");
+
+    // a "part" as long as the number is no part: not understood, nothing changes
+    let mut e = Call::new("restaurant", "en", "2026-11-27T10:00");
+    e.say("Table for 4 on Sunday at 7 pm, I'm Nick Fury, 090-7070-0001.");
+    let r = e.say("The first digits are 1 2 3 4 5 6 7 8 9 0 1");
+    assert!(r.contains("zero zero zero one. Is that correct?"), "{r}");
+}
+
 /// A change given up after a refusal ("Never mind, leave it as it is") keeps the
 /// reservation and ends the call politely, not with staff.
 #[test]

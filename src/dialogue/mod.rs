@@ -270,6 +270,9 @@ impl Call {
             return self.proceed(now, book, lead);
         }
         let mut gave = self.apply(s);
+        if s.phone.is_none() && self.mend_phone(text) {
+            gave.push("phone");
+        }
         if let Some(at) = self.offer_named(s) {
             self.draft.date = Some(at.date());
             self.draft.time = Some(at.time());
@@ -370,7 +373,10 @@ impl Call {
                 _ => self.retry_readback(),
             };
         }
-        let gave = self.apply(s);
+        let mut gave = self.apply(s);
+        if s.phone.is_none() && self.mend_phone(text) {
+            gave.push("phone");
+        }
         if !gave.is_empty() {
             self.offers.clear();
             self.phase = Phase::Collect;
@@ -616,6 +622,20 @@ impl Call {
             gave.push("phone");
         }
         gave
+    }
+
+    /// Part of the phone number said again ("the last four digits are 0011") in place
+    /// of that part of the number held, if a valid number comes of it.
+    fn mend_phone(&mut self, text: &str) -> bool {
+        let Some(held) = self.draft.phone.as_deref() else { return false };
+        let Some((last, part)) = extract::phone_part(&self.grammar, text) else { return false };
+        if part.len() >= held.len() {
+            return false;
+        }
+        let mended = if last { format!("{}{part}", &held[..held.len() - part.len()]) } else { format!("{part}{}", &held[part.len()..]) };
+        let Some(number) = phone::number(&self.grammar, &mended) else { return false };
+        self.draft.phone = Some(number);
+        true
     }
 
     /// Counts a failed try at `slot`; true when the caller should go to staff.

@@ -201,6 +201,15 @@ pub fn digits_said(g: &Grammar, text: &str) -> String {
     g.phone.run.find_iter(&norm).map(|m| phone::plain_digits(g, m.as_str())).collect()
 }
 
+/// Part of the phone number given again ("the last four digits are 0011"): whether it
+/// is the last part, and its digits (those said after the phrase, so "four" is no digit).
+pub fn phone_part(g: &Grammar, text: &str) -> Option<(bool, String)> {
+    let norm = normalize(g, text);
+    let (part, end) = g.phone_part.iter().find_map(|(part, phrases)| Some((part, phrases.iter().find_map(|re| re.find(&norm))?.end())))?;
+    let digits: String = g.phone.run.find_iter(&norm[end..]).map(|m| phone::plain_digits(g, m.as_str())).collect();
+    (!digits.is_empty()).then(|| (part == "last", digits))
+}
+
 /// Which inquiry topic (hours, address, parking …) the text asks about, if any.
 pub fn topic(g: &Grammar, text: &str) -> Option<String> {
     phrase_key(&g.topics, &normalize(g, text))

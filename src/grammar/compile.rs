@@ -190,6 +190,10 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         }
     }
     let offer_chosen = phrase_map(&rules_file.offer_chosen)?;
+    let phone_part = phrase_map(&rules_file.phone_part)?;
+    if let Some(k) = rules_file.phone_part.keys().find(|k| !matches!(k.as_str(), "first" | "last")) {
+        bail!("phone_part: {k:?} is neither first nor last");
+    }
     if let Some(k) = rules_file.offer_chosen.keys().find(|k| !k.parse::<usize>().is_ok_and(|n| n >= 1)) {
         bail!("offer_chosen: {k:?} is not an offer's place (1, 2 …)");
     }
@@ -246,6 +250,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         reported: rules_file.reported.clone(),
         topics,
         slot_named,
+        phone_part,
         offer_chosen,
         phone,
         numbers,

@@ -140,6 +140,10 @@ pub struct Rules {
     /// Which offered time (1, 2 …) → phrases that choose it ("the first one").
     #[serde(default)]
     pub offer_chosen: BTreeMap<String, Vec<String>>,
+    /// `first` or `last` → phrases that give part of the phone number again ("the
+    /// last four digits are"), the digits after them.
+    #[serde(default)]
+    pub phone_part: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -41,6 +41,8 @@ pub struct Grammar {
     pub slot_named: Vec<(String, Vec<Regex>)>,
     /// Offer place (1, 2 …) → phrases choosing it ("the first one").
     pub offer_chosen: Vec<(String, Vec<Regex>)>,
+    /// `first` / `last` → phrases giving that part of the phone number again.
+    pub phone_part: Vec<(String, Vec<Regex>)>,
     /// Phone numbers spoken or written digit by digit.
     pub phone: PhoneRule,
     /// Reads spelled-out numbers (十九, twenty four).
