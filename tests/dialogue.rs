@@ -138,6 +138,21 @@ fn refuses_out_of_hours_and_after_last_seating() {
     assert!(r.contains("after our last booking time") && r.contains("9 p.m."), "{r}");
 }
 
+/// A time outside the hours whose other half of the day is open is offered that one
+/// first: "10 p.m." at a clinic is most likely 10 a.m. misheard or misspoken.
+#[test]
+fn the_same_hour_in_the_other_half_of_the_day_is_offered_first() {
+    let mut c = Call::new("clinic", "en", "2026-11-27T10:00");
+    let r = c.say("An appointment on Monday at 10 pm, I'm Ken Ito, 090-1234-5678");
+    assert!(r.contains("outside our opening hours. We could do Monday, November 30, 10 a.m. or"), "{r}");
+    let r = c.say("Yes");
+    assert!(r.contains("10 a.m.") && r.contains("Is that correct?"), "{r}");
+    // a full hour's other half is closed: not offered
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    let r = c.say("Table for two tomorrow at 10:30 pm");
+    assert!(!r.contains("10:30 a.m."), "{r}");
+}
+
 #[test]
 fn refuses_a_full_slot_and_offers_free_ones() {
     let mut store = Store::open_in_memory().unwrap();

@@ -97,8 +97,10 @@ pub fn check(
     Ok(())
 }
 
-/// Up to `n` bookable starts nearest to `at`: the same day first, then the
-/// nearest other days (the same time where possible).
+/// Up to `n` bookable starts nearest to `at`: the same hour in the other half of the
+/// day first (a.m. and p.m. are easily swapped, by callers and by the recogniser:
+/// "10 p.m." at a clinic is 10 a.m.), then the same day, then the nearest other days
+/// (the same time where possible).
 pub fn alternatives(
     p: &Profile,
     book: &dyn BookView,
@@ -115,7 +117,13 @@ pub fn alternatives(
         c.sort_by_key(|c| (*c - target).num_minutes().abs());
         c
     };
-    let mut out: Vec<NaiveDateTime> = nearest_on(at.date()).into_iter().take(n).collect();
+    let twin = at.date().and_time(at.time().overflowing_add_signed(Duration::hours(12)).0);
+    let mut out: Vec<NaiveDateTime> = Some(twin).filter(|t| free(*t)).into_iter().take(n).collect();
+    for c in nearest_on(at.date()) {
+        if out.len() < n && !out.contains(&c) {
+            out.push(c);
+        }
+    }
     for k in 1..=14 {
         for d in [at.date() + Duration::days(k), at.date() - Duration::days(k)] {
             if out.len() >= n {
