@@ -5,7 +5,8 @@
 //! date: `days` and/or `weeks` (offset from today), `weekday` + optional `week` (0 this, 1 next,
 //! 2 after next; absent = the first one after today), `day` + optional `month`, `year`.
 //! time: `clock` ("HH:MM"), or `hour` + optional `minute`, `period` (am/pm),
-//! `minutes_before` ("quarter to"). party: `count`, or several `count…` added up.
+//! `minutes_before` ("quarter to"). name: `name`, and `name_rest` written after it
+//! (a surname said before the first name). party: `count`, or several `count…` added up.
 //! shift: `hours` and/or `minutes`, `half` (any text: 30 minutes more), and `way`
 //! (`later` or `earlier`).
 
@@ -134,6 +135,10 @@ pub fn party(caps: &[Capture]) -> Option<u32> {
 
 pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
     let mut name = get(caps, "name")?.trim().to_string();
+    // The rest of the name said first ("Surname Ito, first name Ken"): written after it.
+    if let Some(rest) = get(caps, "name_rest").map(str::trim).filter(|r| !r.is_empty()) {
+        name = if g.lang_has_spaces() { format!("{name} {rest}") } else { format!("{name}{rest}") };
+    }
     loop {
         let before = name.clone();
         for h in &g.honorifics {
