@@ -423,6 +423,41 @@ fn part_of_the_phone_number_said_again_replaces_that_part() {
     assert!(r.contains("zero zero zero one. Is that correct?"), "{r}");
 }
 
+/// A booking named by its weekday ("my Saturday booking", 「土曜日の予約」) is the one
+/// on that weekday, though a bare weekday is the next one: moved, it keeps its date.
+#[test]
+fn a_booking_named_by_its_weekday_is_found_and_keeps_its_date() {
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-12-05", "19:00", "09022220201", "田中", 10);
+    let mut c = Call::start("restaurant", "ja", "2026-11-27T10:00", Some("09022220201"), store);
+    let r = c.say("あのー、土曜日の予約なんですけど、1時間遅らせたいんです");
+    assert!(r.contains("12月5日") && r.contains("午後8時"), "{r}");
+    c.say("はい");
+    let all = c.store.all().unwrap();
+    assert_eq!((all[0].date.to_string(), all[0].time.to_string()), ("2026-12-05".to_string(), "20:00:00".to_string()));
+}
+
+/// "Yes, book it" at the read-back books; "about my booking, we'll be six now" is a
+/// change; "11 then" answers an offer by its hour.
+#[test]
+fn plain_answers_are_taken_as_meant() {
+    let mut c = Call::new("clinic", "en", "2026-11-27T10:00");
+    c.say("Could I book an appointment for Tuesday at 2 pm? Dana Eve, 090-3000-0014.");
+    c.say("Yes, book it.");
+    assert_eq!(c.session.outcome(), Outcome::Booked);
+
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "18:00", "09011110105", "Erin Fox", 10);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", Some("09011110105"), store);
+    let r = c.say("hi about my booking tomorrow we'll be six now not four");
+    assert!(r.contains("for 6 people"), "{r}");
+
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("Table for 2 tomorrow at 10 in the morning. I'm Kim Novak, 080-2727-2727.");
+    let r = c.say("11 then.");
+    assert!(r.contains("at 11 a.m.") && r.contains("Is that correct?"), "{r}");
+}
+
 /// A change given up after a refusal ("Never mind, leave it as it is") keeps the
 /// reservation and ends the call politely, not with staff.
 #[test]

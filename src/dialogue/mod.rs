@@ -15,7 +15,7 @@ use crate::extract::{self, phone, Context, Slots};
 use crate::grammar::Grammar;
 use crate::profile::{Profile, SLOTS};
 use crate::store::{NewReservation, Refusal, Reservation};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -384,6 +384,9 @@ impl Call {
         }
         match s.intent.as_deref() {
             Some("yes") => self.commit(),
+            // "Yes, book it", 「それで予約してください」: asked whether to book, a booking is a yes.
+            Some("book") if self.mode == Mode::Book => self.commit(),
+            Some("change") if self.mode == Mode::Change => self.commit(),
             Some("no") => {
                 self.phase = Phase::Collect;
                 self.asked = None;
@@ -442,8 +445,10 @@ impl Call {
             ]);
             return self.reply(text);
         }
-        let by_date: Vec<&Reservation> =
-            found.iter().filter(|r| Some(r.date) == s.date).collect();
+        // "My Saturday booking", 「土曜日の予約」: a bare weekday is the next one, but it
+        // names the booking on that weekday when none is on that date.
+        let names = |r: &Reservation, d: NaiveDate| r.date == d || (r.date.weekday() == d.weekday() && !found.iter().any(|x| x.date == d));
+        let by_date: Vec<&Reservation> = found.iter().filter(|r| s.date.is_some_and(|d| names(r, d))).collect();
         let target = match (found.len(), by_date.as_slice()) {
             (1, _) => found[0].clone(),
             (_, [one]) => (*one).clone(),
@@ -472,7 +477,7 @@ impl Call {
         }
         self.phase = Phase::Collect;
         // 「5日の予約を8時に変更」: a date equal to the booking's names it; anything else is new.
-        let new = Slots { date: s.date.filter(|d| *d != target.date), phone: None, name: None, ..s.clone() };
+        let new = Slots { date: s.date.filter(|d| !names(&target, *d)), phone: None, name: None, ..s.clone() };
         if self.apply(&new).is_empty() {
             let text = self.say().line("ask_change", &vars);
             return self.reply(text);

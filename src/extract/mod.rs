@@ -106,8 +106,8 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     }
     let said_intent = intent_outside_names(g, &norm, &found);
     slots.name = said_name(g, &found, said_intent.is_some()).map(|(_, n)| n);
-    // An answer that is only a number ("Four.") is no name; it answers the question asked.
-    if let Some(n) = g.numbers.read_whole(norm.trim_matches(|c: char| c.is_whitespace() || ".,!?。、！？".contains(c))) {
+    // An answer that is only a number ("Four.", "11 then") is no name; it answers the question asked.
+    if let Some(n) = g.numbers.read_whole(&bare_answer(g, &norm)) {
         slots.name = None;
         let hour = [crate::grammar::Capture { name: "hour".into(), value: n.to_string() }];
         match ctx.expect {
@@ -124,6 +124,36 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     }
     slots.intent = said_intent.or_else(|| slots.has_details().then(|| "book".to_string()));
     slots
+}
+
+/// `norm` without the punctuation and the words that say nothing around an answer
+/// ("11 then", "um, four please": the grammar's `answer_filler` list).
+fn bare_answer(g: &Grammar, norm: &str) -> String {
+    let trim = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || ".,!?。、！？".contains(c)).to_string();
+    let mut fillers: Vec<&String> = g.lists.get("answer_filler").into_iter().flat_map(|l| l.keys()).collect();
+    fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    // In a language with spaces a filler is whole words ("so" is not the start of "soon").
+    let apart = |rest: &str| !g.lang_has_spaces() || rest.is_empty() || !rest.starts_with(char::is_alphanumeric);
+    let mut s = trim(norm);
+    loop {
+        let lower = s.to_lowercase();
+        let cut = fillers.iter().find_map(|f| {
+            if lower.len() != s.len() {
+                return None;
+            }
+            if lower.starts_with(f.as_str()) && apart(&s[f.len()..]) {
+                Some(trim(&s[f.len()..]))
+            } else if lower.ends_with(f.as_str()) && apart(s[..s.len() - f.len()].chars().rev().collect::<String>().as_str()) {
+                Some(trim(&s[..s.len() - f.len()]))
+            } else {
+                None
+            }
+        });
+        match cut {
+            Some(rest) if rest != s => s = rest,
+            _ => return s,
+        }
+    }
 }
 
 /// The slots as the rulebook names them: an intent only the agent tells apart

@@ -163,7 +163,7 @@ pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
         }
     }
     let name = name.trim_matches(|c: char| c.is_whitespace() || ".,、。!?！？".contains(c));
-    let name = tidy_name(g, name);
+    let name = tidy_name(g, &capitalised(g, name));
     let lower = name.to_lowercase();
     (!name.is_empty() && !g.not_names.contains(&lower)).then_some(name)
 }
@@ -193,11 +193,26 @@ fn tidy_name(g: &Grammar, name: &str) -> String {
 
 /// "Games Wilson" → "James Wilson": the first of two or more words, when the
 /// list lacks it and exactly one listed name differs from it in one letter.
+/// A name written all in lower case ("mia chen", as some recognisers write) with a
+/// capital to each word, in a language that has capitals and spaces.
+fn capitalised(g: &Grammar, name: &str) -> String {
+    if !g.lang_has_spaces() || name.chars().any(char::is_uppercase) {
+        return name.to_string();
+    }
+    let cap = |w: &str| w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect::<String>();
+    name.split(' ').map(cap).collect::<Vec<_>>().join(" ")
+}
+
+/// The shortest first name mended into a listed one ("Games" → James).
+const MIN_MENDED: usize = 5;
+
 fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
     let mut words: Vec<&str> = name.split(' ').collect();
     let Some(forms) = g.lists.get(list) else { return name.to_string() };
     let first = words[0].to_lowercase();
-    if words.len() < 2 || g.list_holds(list, &first) {
+    // In a short name one letter is too much of it: Gus, Ida and Bo are names of
+    // their own, not Guy, Ada and Jo misheard.
+    if words.len() < 2 || first.chars().count() < MIN_MENDED || g.list_holds(list, &first) {
         return name.to_string();
     }
     let mut near: Vec<&str> = forms.values().filter(|v| one_letter_apart(&v.to_lowercase(), &first)).map(String::as_str).collect();

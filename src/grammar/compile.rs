@@ -91,9 +91,13 @@ impl NumberReader {
         any.then_some(total + current)
     }
 
-    /// `text` read as a number when it is nothing else: "Four", "twenty-one", 「十二」.
+    /// `text` read as a number when it is nothing else: "Four", "twenty-one", 「十二」, "11".
     pub fn read_whole(&self, text: &str) -> Option<i64> {
         let t = text.trim();
+        // Numerals too, as long as a count or an hour ("11", not a phone number).
+        if (1..=2).contains(&t.len()) && t.chars().all(|c| c.is_ascii_digit()) {
+            return t.parse().ok();
+        }
         let mut end = 0;
         for m in self.token.find_iter(t) {
             if !t[end..m.start()].chars().all(|c| c.is_whitespace() || c == '-') {
