@@ -126,28 +126,34 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     slots
 }
 
-/// `norm` without the punctuation and the words that say nothing around an answer
-/// ("11 then", "um, four please": the grammar's `answer_filler` list).
+/// `norm` without the punctuation and the words that say nothing before or after an
+/// answer ("um, four please", 「じゃあ11で」: the grammar's `answer_before` and
+/// `answer_after` lists).
 fn bare_answer(g: &Grammar, norm: &str) -> String {
     let trim = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || ".,!?。、！？".contains(c)).to_string();
-    let mut fillers: Vec<&String> = g.lists.get("answer_filler").into_iter().flat_map(|l| l.keys()).collect();
-    fillers.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    let list = |name: &str| -> Vec<&String> {
+        let mut words: Vec<&String> = g.lists.get(name).into_iter().flat_map(|l| l.keys()).collect();
+        words.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        words
+    };
+    let (before, after) = (list("answer_before"), list("answer_after"));
     // In a language with spaces a filler is whole words ("so" is not the start of "soon").
-    let apart = |rest: &str| !g.lang_has_spaces() || rest.is_empty() || !rest.starts_with(char::is_alphanumeric);
+    let spaced = g.lang_has_spaces();
     let mut s = trim(norm);
     loop {
         let lower = s.to_lowercase();
-        let cut = fillers.iter().find_map(|f| {
-            if lower.len() != s.len() {
-                return None;
-            }
-            if lower.starts_with(f.as_str()) && apart(&s[f.len()..]) {
-                Some(trim(&s[f.len()..]))
-            } else if lower.ends_with(f.as_str()) && apart(s[..s.len() - f.len()].chars().rev().collect::<String>().as_str()) {
-                Some(trim(&s[..s.len() - f.len()]))
-            } else {
-                None
-            }
+        if lower.len() != s.len() {
+            return s;
+        }
+        let leading = before.iter().find_map(|f| {
+            let tail = s.get(f.len()..).unwrap_or("");
+            (lower.starts_with(f.as_str()) && !(spaced && tail.starts_with(char::is_alphanumeric))).then(|| trim(tail))
+        });
+        let cut = leading.or_else(|| {
+            after.iter().find_map(|f| {
+                let head = s.get(..s.len().saturating_sub(f.len())).unwrap_or("");
+                (lower.ends_with(f.as_str()) && !(spaced && head.ends_with(char::is_alphanumeric))).then(|| trim(head))
+            })
         });
         match cut {
             Some(rest) if rest != s => s = rest,
@@ -258,4 +264,21 @@ pub fn offer_chosen(g: &Grammar, text: &str) -> Option<usize> {
 /// The key of the first entry with a phrase that occurs in `norm`.
 fn phrase_key(map: &[(String, Vec<regex::Regex>)], norm: &str) -> Option<String> {
     map.iter().find(|(_, phrases)| phrases.iter().any(|re| re.is_match(norm))).map(|(key, _)| key.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_read_without_the_words_around_it() {
+        let en = Grammar::load_from(&Grammar::root(), "en").unwrap();
+        for (said, bare) in [("11 then.", "11"), ("Um, four please", "four"), ("so", ""), ("soon", "soon"), ("okay then, 7", "7")] {
+            assert_eq!(bare_answer(&en, &normalize(&en, said)), bare, "{said}");
+        }
+        let ja = Grammar::load_from(&Grammar::root(), "ja").unwrap();
+        for (said, bare) in [("じゃあ11で", "11"), ("えーと、4でお願いします", "4"), ("では", ""), ("でんわ", "でんわ")] {
+            assert_eq!(bare_answer(&ja, &normalize(&ja, said)), bare, "{said}");
+        }
+    }
 }

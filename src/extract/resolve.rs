@@ -191,8 +191,6 @@ fn tidy_name(g: &Grammar, name: &str) -> String {
     name
 }
 
-/// "Games Wilson" → "James Wilson": the first of two or more words, when the
-/// list lacks it and exactly one listed name differs from it in one letter.
 /// A name written all in lower case ("mia chen", as some recognisers write) with a
 /// capital to each word, in a language that has capitals and spaces.
 fn capitalised(g: &Grammar, name: &str) -> String {
@@ -206,6 +204,8 @@ fn capitalised(g: &Grammar, name: &str) -> String {
 /// The shortest first name mended into a listed one ("Games" → James).
 const MIN_MENDED: usize = 5;
 
+/// "Games Wilson" → "James Wilson": the first of two or more words, when the
+/// list lacks it and exactly one listed name differs from it in one letter.
 fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
     let mut words: Vec<&str> = name.split(' ').collect();
     let Some(forms) = g.lists.get(list) else { return name.to_string() };
