@@ -458,6 +458,20 @@ fn plain_answers_are_taken_as_meant() {
     assert!(r.contains("at 11 a.m.") && r.contains("Is that correct?"), "{r}");
 }
 
+/// Asking for another day after a refusal is no misunderstanding: a second closed day
+/// is refused with alternatives again, not handed to staff.
+#[test]
+fn a_second_refusal_offers_again() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    c.say("Next Wednesday at 7 pm for two, Sue Bain, 080-9090-1012.");
+    let r = c.say("Then Wednesday the 9th at 7 pm.");
+    assert!(r.contains("closed") && r.contains("We could do"), "{r}");
+    let r = c.say("Thursday the 10th at 7 pm then.");
+    assert!(r.contains("Is that correct?"), "{r}");
+    c.say("Yes.");
+    assert_eq!(c.session.outcome(), Outcome::Booked);
+}
+
 /// A change given up after a refusal ("Never mind, leave it as it is") keeps the
 /// reservation and ends the call politely, not with staff.
 #[test]

@@ -22,6 +22,13 @@ use std::sync::Arc;
 
 /// Tries at one slot before the caller is handed to staff.
 const MAX_TRIES: u32 = 2;
+/// Requests refused (full, closed, out of hours) before the caller is handed to
+/// staff: asking for another time after a refusal is no misunderstanding, but a
+/// caller who finds nothing free after this many is better helped by a person.
+const MAX_REFUSALS: u32 = 4;
+/// What refusals are counted under in `tries`, apart from answers not understood.
+const REFUSED_DATE: &str = "refused date";
+const REFUSED_TIME: &str = "refused time";
 /// Alternatives offered after a refusal.
 const OFFERS: usize = 2;
 
@@ -560,7 +567,7 @@ impl Call {
         self.phase = Phase::Collect;
         // Refusals count apart from answers not understood: after one refusal the
         // caller's unclear answer to the offer still gets a second chance.
-        if self.fail(if slot == "date" { "refused date" } else { "refused time" }) {
+        if self.fail(if slot == "date" { REFUSED_DATE } else { REFUSED_TIME }) {
             return self.transfer("transfer_after_retries");
         }
         self.asked = Some(slot);
@@ -645,9 +652,10 @@ impl Call {
 
     /// Counts a failed try at `slot`; true when the caller should go to staff.
     fn fail(&mut self, slot: &'static str) -> bool {
+        let limit = if matches!(slot, REFUSED_DATE | REFUSED_TIME) { MAX_REFUSALS } else { MAX_TRIES };
         let n = self.tries.entry(slot).or_insert(0);
         *n += 1;
-        *n >= MAX_TRIES
+        *n >= limit
     }
 
     fn new_reservation(&self) -> Option<NewReservation> {
