@@ -276,10 +276,7 @@ impl Call {
             }
             return self.proceed(now, book, lead);
         }
-        let mut gave = self.apply(s);
-        if s.phone.is_none() && self.mend_phone(text) {
-            gave.push("phone");
-        }
+        let mut gave = self.apply_said(s, text);
         if let Some(at) = self.offer_named(s) {
             self.draft.date = Some(at.date());
             self.draft.time = Some(at.time());
@@ -380,10 +377,7 @@ impl Call {
                 _ => self.retry_readback(),
             };
         }
-        let mut gave = self.apply(s);
-        if s.phone.is_none() && self.mend_phone(text) {
-            gave.push("phone");
-        }
+        let gave = self.apply_said(s, text);
         if !gave.is_empty() {
             self.offers.clear();
             self.phase = Phase::Collect;
@@ -631,6 +625,16 @@ impl Call {
         }
         if s.phone.is_some() {
             self.draft.phone = s.phone.clone();
+            gave.push("phone");
+        }
+        gave
+    }
+
+    /// `apply` for what the caller said in `text`, which may also give part of the
+    /// phone number again (`mend_phone`).
+    fn apply_said(&mut self, s: &Slots, text: &str) -> Vec<&'static str> {
+        let mut gave = self.apply(s);
+        if s.phone.is_none() && self.mend_phone(text) {
             gave.push("phone");
         }
         gave

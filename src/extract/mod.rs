@@ -131,12 +131,7 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
 /// `answer_after` lists).
 fn bare_answer(g: &Grammar, norm: &str) -> String {
     let trim = |s: &str| s.trim_matches(|c: char| c.is_whitespace() || ".,!?。、！？".contains(c)).to_string();
-    let list = |name: &str| -> Vec<&String> {
-        let mut words: Vec<&String> = g.lists.get(name).into_iter().flat_map(|l| l.keys()).collect();
-        words.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        words
-    };
-    let (before, after) = (list("answer_before"), list("answer_after"));
+    let (before, after) = &g.answer_fillers;
     // In a language with spaces a filler is whole words ("so" is not the start of "soon").
     let spaced = g.lang_has_spaces();
     let mut s = trim(norm);
@@ -233,8 +228,12 @@ pub fn intent(g: &Grammar, norm: &str) -> Option<String> {
 /// Every digit `text` says, in order, in numerals or words ("090の" → 090), for a
 /// number given in pieces.
 pub fn digits_said(g: &Grammar, text: &str) -> String {
-    let norm = normalize(g, text);
-    g.phone.run.find_iter(&norm).map(|m| phone::plain_digits(g, m.as_str())).collect()
+    digits_in(g, &normalize(g, text))
+}
+
+/// Every digit of the normalized `norm`, in order.
+fn digits_in(g: &Grammar, norm: &str) -> String {
+    g.phone.run.find_iter(norm).map(|m| phone::plain_digits(g, m.as_str())).collect()
 }
 
 /// Part of the phone number given again ("the last four digits are 0011"): whether it
@@ -242,7 +241,7 @@ pub fn digits_said(g: &Grammar, text: &str) -> String {
 pub fn phone_part(g: &Grammar, text: &str) -> Option<(bool, String)> {
     let norm = normalize(g, text);
     let (part, end) = g.phone_part.iter().find_map(|(part, phrases)| Some((part, phrases.iter().find_map(|re| re.find(&norm))?.end())))?;
-    let digits: String = g.phone.run.find_iter(&norm[end..]).map(|m| phone::plain_digits(g, m.as_str())).collect();
+    let digits = digits_in(g, &norm[end..]);
     (!digits.is_empty()).then(|| (part == "last", digits))
 }
 

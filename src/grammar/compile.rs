@@ -243,6 +243,13 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
 
     let mut honorifics: Vec<String> = lex.honorifics.clone();
     honorifics.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
+    // The words of the answer_before / answer_after lists, longest first.
+    let fillers = |name: &str| -> Vec<String> {
+        let mut words: Vec<String> = c.lists.get(name).into_iter().flat_map(|l| l.keys().cloned()).collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        words
+    };
+    let answer_fillers = (fillers("answer_before"), fillers("answer_after"));
     Ok(Grammar {
         lang: lang.to_string(),
         normalize,
@@ -260,6 +267,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         numbers,
         not_names: lex.not_names.iter().map(|s| s.to_lowercase()).collect(),
         honorifics,
+        answer_fillers,
         names,
         prompts: raw.prompts,
         word_boundaries: c.word_boundaries,

@@ -51,6 +51,9 @@ pub struct Grammar {
     pub not_names: Vec<String>,
     /// Honorifics removed from names (様, さん, Mr …).
     pub honorifics: Vec<String>,
+    /// Words said before and after an answer that say nothing (the `answer_before`
+    /// and `answer_after` lists), longest first.
+    pub answer_fillers: (Vec<String>, Vec<String>),
     /// How a heard name is tidied: rewrites, usual spellings.
     pub names: NameRules,
     pub prompts: Prompts,
