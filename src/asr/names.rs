@@ -23,10 +23,16 @@ const NAMES_WEIGHED: usize = 3;
 /// Characters after the name scored with it: enough to tell where it ends.
 const NAME_CONTEXT_CHARS: usize = 6;
 
+/// The fewest characters a given name after a family name has (see `given_part`).
+const MIN_GIVEN_CHARS: usize = 2;
+
 /// Which list a name's words are listened for in (`asr_names.toml`).
 pub struct NameCheck {
     first: Option<String>,
     last: String,
+    /// For names written without spaces (佐藤花子): the list for what follows a
+    /// listed `last` name at the start of a one-word name.
+    given: Option<String>,
     /// How much likelier, in natural log, a listed name is before it is heard.
     prior: f64,
     /// How alike in spelling (0 to 1) a listed name must be to the word heard to
@@ -42,6 +48,8 @@ struct NameFile {
     first: Option<String>,
     last: String,
     #[serde(default)]
+    given: Option<String>,
+    #[serde(default)]
     prior: f64,
     #[serde(default)]
     likeness: f64,
@@ -53,7 +61,7 @@ impl NameCheck {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let file: NameFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
         let grammar = crate::session::grammar(lang)?;
-        for list in file.first.iter().chain([&file.last]) {
+        for list in file.first.iter().chain(&file.given).chain([&file.last]) {
             if !grammar.lists.contains_key(list) {
                 anyhow::bail!("{}: no list `{list}` in the {lang} grammar", path.display());
             }
@@ -64,7 +72,7 @@ impl NameCheck {
         if !(0.0..=1.0).contains(&file.likeness) {
             anyhow::bail!("{}: likeness must be between 0 and 1", path.display());
         }
-        Ok(NameCheck { first: file.first, last: file.last, prior: file.prior, likeness: file.likeness, grammar })
+        Ok(NameCheck { first: file.first, last: file.last, given: file.given, prior: file.prior, likeness: file.likeness, grammar })
     }
 
     /// Whether a listed name is spelled enough like the word heard to be weighed
@@ -96,6 +104,10 @@ impl NameCheck {
             .into_iter()
             .enumerate()
             .filter_map(|(i, (pos, word))| {
+                if let Some((rest, given)) = self.given_part(word).filter(|_| n == 1) {
+                    let listed = rest.is_empty() || g.list_holds(given, &word[rest.clone()]);
+                    return (!listed).then(|| (pos + rest.start..pos + rest.end, vec![given]));
+                }
                 let mut lists: Vec<&str> = match (i, n) {
                     (_, 1) => self.first.iter().map(String::as_str).chain([self.last.as_str()]).collect(),
                     (0, _) => vec![self.first.as_deref()?],
@@ -107,6 +119,18 @@ impl NameCheck {
                 (!listed && !word.is_empty()).then(|| (pos..pos + word.len(), lists))
             })
             .collect()
+    }
+
+    /// In a name written without spaces that starts with a listed family name as
+    /// the list writes it (佐藤花庫), where the given name is (花庫), and its list.
+    /// The longest listed family name counts (佐々木, not 佐), and what follows must
+    /// be `MIN_GIVEN_CHARS` long: 森山 is a family name the list may lack, not 森
+    /// and a given name 山.
+    fn given_part(&self, word: &str) -> Option<(std::ops::Range<usize>, &str)> {
+        let given = self.given.as_deref()?;
+        let names = self.grammar.lists.get(&self.last)?.values();
+        let family = names.filter(|f| word.starts_with(f.as_str())).map(String::len).max()?;
+        (word[family..].chars().count() >= MIN_GIVEN_CHARS || family == word.len()).then_some((family..word.len(), given))
     }
 
     /// Every way the lists write a name: the names and their other spellings.
@@ -298,6 +322,21 @@ mod tests {
         let heard = "This is Mr. Wilton.";
         let at = heard.find("Wilton").unwrap();
         assert_eq!(en.unlisted(heard), vec![(at..at + 6, vec!["surname"])]);
+    }
+
+    #[test]
+    fn a_given_name_after_a_listed_family_name_is_heard_again_among_given_names() {
+        let ja = NameCheck::load("ja").unwrap();
+        let heard = "名前は佐藤花庫、電話は070-1234-9876です。";
+        let at = heard.find("花庫").unwrap();
+        assert_eq!(ja.unlisted(heard), vec![(at..at + "花庫".len(), vec!["given_name"])]);
+        assert!(ja.unlisted("名前は佐藤花子、電話は070-1234-9876です。").is_empty(), "both parts listed");
+        assert!(ja.unlisted("渡辺さくらです。").is_empty(), "a given name in kana is listed as written");
+        // One character after a listed family name is no given name: 林田 is a
+        // family name the list lacks, heard again among family names.
+        let heard = "名前は林田です。";
+        let at = heard.find("林田").unwrap();
+        assert_eq!(ja.unlisted(heard), vec![(at..at + "林田".len(), vec!["surname"])]);
     }
 
     #[test]
