@@ -456,6 +456,52 @@ fn plain_answers_are_taken_as_meant() {
     c.say("Table for 2 tomorrow at 10 in the morning. I'm Kim Novak, 080-2727-2727.");
     let r = c.say("11 then.");
     assert!(r.contains("at 11 a.m.") && r.contains("Is that correct?"), "{r}");
+
+    // "9 is fine" takes the offer at 9
+    let mut c = Call::new("restaurant", "en", "2026-12-02T10:00");
+    let r = c.say("could i get a table for two tomorrow at 9:30 pm");
+    assert!(r.contains("9 p.m."), "{r}");
+    let r = c.say("9 is fine");
+    assert!(r.contains("name"), "{r}");
+    c.say("my name is Zoe Quinn");
+    let r = c.say("090 1234 5678");
+    assert!(r.contains("at 9 p.m.") && r.contains("Is that correct?"), "{r}");
+}
+
+/// Names a recogniser writes in lower case are taken after a title, a cue or on their
+/// own when listed: a call that gives them is booked, not handed to staff.
+#[test]
+fn lower_case_names_are_taken() {
+    let mut c = Call::new("restaurant", "en", "2026-12-02T10:00");
+    c.say("table for two tomorrow at 7 pm please");
+    let r = c.say("john smith");
+    assert!(r.contains("phone number"), "{r}");
+    let r = c.say("090 1234 5678");
+    assert!(r.contains("under the name John Smith"), "{r}");
+
+    let mut c = Call::new("restaurant", "en", "2026-12-02T10:00");
+    let r = c.say("hi this is kate calling, i'd like a table for two tomorrow at 7 pm");
+    assert!(r.contains("phone number"), "{r}");
+    let r = c.say("090 1234 5678");
+    assert!(r.contains("under the name Kate,"), "{r}");
+}
+
+/// Japanese names: the words around them stay out (でお願いします, わたくし), a full
+/// name written apart is one name, and a name holding a date word is no date.
+#[test]
+fn japanese_names_keep_to_the_name() {
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    c.say("明日の夜7時に2名で予約お願いします");
+    c.say("名前は山口でお願いします");
+    let r = c.say("090-7070-8080");
+    assert!(r.contains("山口様") && !r.contains("お願いします様"), "{r}");
+
+    let mut c = Call::new("clinic", "ja", "2026-11-27T10:00");
+    c.say("月曜日の午前10時に予約したいです");
+    let r = c.say("今日子と申します");
+    assert!(!r.contains("過ぎて"), "the Monday asked for stays: {r}");
+    let r = c.say("090-3636-4747");
+    assert!(r.contains("今日子様") && r.contains("11月30日"), "{r}");
 }
 
 /// Asking for another day after a refusal is no misunderstanding: a second closed day
