@@ -612,3 +612,12 @@ fn a_run_of_one_digit_heard_one_too_long_is_mended_and_read_back() {
     j.say("はい");
     assert_eq!(j.store.all().unwrap()[0].phone, "09055556666");
 }
+
+/// A party of eleven said in kana, as the recogniser writes it, goes to staff (it
+/// was read as one person and booked).
+#[test]
+fn a_large_party_in_kana_goes_to_staff() {
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    c.say("明日の夜7時にじゅういちめいで予約したいです");
+    assert_eq!(c.session.outcome(), Outcome::Transferred);
+}
