@@ -62,24 +62,21 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
             all.push(Match { slot: None, alone: false, start: m.start() + used.start, end: m.start() + used.end, caps });
         }
     }
-    let inside_names = words_inside_given_names(g, text, &all);
-    all = all.into_iter().enumerate().filter(|(i, _)| !inside_names.contains(i)).map(|(_, m)| m).collect();
+    // A word inside a listed given name that a name holds is part of the name.
+    let given = given_names_in_names(g, text, &all);
+    all.retain(|m| m.slot == Some(Slot::Name) || !given.iter().any(|r| m.start >= r.start && m.end <= r.end));
     keep_longest(all)
 }
 
-/// The matches (by index in `all`) that lie inside a listed given name that a name
-/// match holds: 今日 in 田中今日子, 明日 in 明日香 are part of the name, no date.
-fn words_inside_given_names(g: &Grammar, text: &str, all: &[Match]) -> Vec<usize> {
+/// Where a name match holds a listed given name (`names.given`): 今日 in 田中今日子 and
+/// 明日 in 明日香 lie inside one, so they are part of the name, no date.
+fn given_names_in_names(g: &Grammar, text: &str, all: &[Match]) -> Vec<std::ops::Range<usize>> {
     let Some(list) = g.names.given.as_ref().and_then(|l| g.lists.get(l)) else { return Vec::new() };
     let mut out = Vec::new();
     for name in all.iter().filter(|m| m.slot == Some(Slot::Name)) {
         let said = &text[name.start..name.end];
         for given in list.values() {
-            for (at, _) in said.match_indices(given.as_str()) {
-                let (from, to) = (name.start + at, name.start + at + given.len());
-                let inside = |m: &Match| m.slot != Some(Slot::Name) && m.start >= from && m.end <= to;
-                out.extend(all.iter().enumerate().filter(|(_, m)| inside(m)).map(|(i, _)| i));
-            }
+            out.extend(said.match_indices(given.as_str()).map(|(at, _)| name.start + at..name.start + at + given.len()));
         }
     }
     out
