@@ -29,6 +29,9 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
             if rule.not_after.as_ref().is_some_and(|re| re.is_match(&text[..whole.start()])) {
                 continue;
             }
+            if rule.after.as_ref().is_some_and(|re| !re.is_match(&text[..whole.start()])) {
+                continue;
+            }
             let mut caps = Vec::new();
             let mut ok = true;
             for name in rule.regex.capture_names().flatten() {

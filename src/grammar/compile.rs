@@ -26,6 +26,7 @@ pub struct Rule {
     pub set: BTreeMap<String, String>,
     pub not_before: Option<Regex>,
     pub not_after: Option<Regex>,
+    pub after: Option<Regex>,
     pub alone: bool,
     pub listed: bool,
 }
@@ -322,6 +323,7 @@ impl Compiler {
             set: r.set.clone(),
             not_before: anchored(&r.not_before, true)?,
             not_after: anchored(&r.not_after, false)?,
+            after: anchored(&r.after, false)?,
             alone: r.alone,
             listed: r.listed,
         })

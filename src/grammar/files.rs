@@ -93,6 +93,9 @@ pub struct RawRule {
     /// The match is dropped when the text right before it matches this.
     #[serde(default)]
     pub not_after: Option<String>,
+    /// The match counts only when the text right before it matches this.
+    #[serde(default)]
+    pub after: Option<String>,
     /// The match counts only when the utterance says nothing else (no intent):
     /// a bare "Nakamura." is a name, a bare "Nope." is not.
     #[serde(default)]
