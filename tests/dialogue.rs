@@ -339,6 +339,15 @@ fn a_cancel_denied_is_no_cancel() {
     let r = c.say("やっぱりキャンセルはしないでください。");
     assert!(r.contains("そのまま"), "{r}");
     assert_eq!(c.store.all().unwrap()[0].status, Status::Booked);
+
+    // 「いいえ、やっぱりやめます」: no, the cancel is what is given up
+    let mut store = Store::open_in_memory().unwrap();
+    book(&mut store, "2026-11-28", "19:00", "09012345678", "田中", 10);
+    let mut c = Call::start("restaurant", "ja", "2026-11-27T10:00", Some("09012345678"), store);
+    c.say("予約をキャンセルしたいです");
+    let r = c.say("いいえ、やっぱりやめます。");
+    assert!(r.contains("そのまま"), "{r}");
+    assert_eq!(c.store.all().unwrap()[0].status, Status::Booked);
 }
 
 #[test]
