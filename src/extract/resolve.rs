@@ -169,7 +169,8 @@ pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
 }
 
 /// The grammar's name rewrites (a stray sound before a kanji name), then the usual
-/// spelling from its list, trying once more without a stray first letter.
+/// spelling from its list, trying once more without a stray first letter, then as
+/// each `sounds_like` rewrite says it.
 fn tidy_name(g: &Grammar, name: &str) -> String {
     let mut name = name.to_string();
     for (re, with) in &g.names.rewrite {
@@ -185,6 +186,11 @@ fn tidy_name(g: &Grammar, name: &str) -> String {
     if g.names.stray_first.as_ref().is_some_and(|re| re.is_match(&name)) {
         let rest: String = name.chars().skip(1).collect();
         if let Some(v) = g.list_value(list, &rest) {
+            return v.to_string();
+        }
+    }
+    for (re, with) in &g.names.sounds_like {
+        if let Some(v) = re.is_match(&name).then(|| re.replace(&name, with.as_str())).and_then(|n| g.list_value(list, &n)) {
             return v.to_string();
         }
     }

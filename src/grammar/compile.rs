@@ -59,6 +59,7 @@ pub struct NameRules {
     pub rewrite: Vec<(Regex, String)>,
     pub spelling: Option<String>,
     pub stray_first: Option<Regex>,
+    pub sounds_like: Vec<(Regex, String)>,
     /// The list of given names (see `NameSpec::given`).
     pub given: Option<String>,
 }
@@ -234,6 +235,12 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
             .collect::<Result<_>>()?,
         spelling: lex.names.spelling.clone(),
         stray_first: lex.names.stray_first.as_deref().map(|p| c.regex(p)).transpose()?,
+        sounds_like: lex
+            .names
+            .sounds_like
+            .iter()
+            .map(|(p, r)| Ok((c.regex(p).with_context(|| format!("names.sounds_like {p:?}"))?, r.clone())))
+            .collect::<Result<_>>()?,
         given: lex.names.given.clone(),
     };
     for (key, list) in [("spelling", &names.spelling), ("given", &names.given)] {

@@ -51,6 +51,10 @@ pub struct NameSpec {
     /// A name matching this that the spelling list lacks may start with one stray letter.
     #[serde(default)]
     pub stray_first: Option<String>,
+    /// [pattern, replacement] rewrites of a name the spelling list lacks, each tried
+    /// alone: one whose result the list holds gives its spelling (ごと → ごとう → 後藤).
+    #[serde(default)]
+    pub sounds_like: Vec<(String, String)>,
     /// A list of given names: a first word one letter away from exactly one of
     /// them, and not in it, is that name misheard.
     #[serde(default)]
