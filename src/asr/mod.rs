@@ -4,6 +4,7 @@
 mod copied;
 mod digits;
 mod names;
+mod times;
 mod words;
 
 use anyhow::{bail, Context, Result};
@@ -182,6 +183,8 @@ pub struct Recognizer {
     spoken: Vec<(String, words::Spoken)>,
     /// Name lists per language, for hearing a name again.
     names: Vec<(String, names::NameCheck)>,
+    /// Clock-time readings per language, for weighing a time again.
+    times: Vec<(String, times::TimeCheck)>,
 }
 
 /// One decode's text, its text tokens and their mean log-probability.
@@ -303,7 +306,8 @@ impl Recognizer {
         let kinds = (0..ctx.n_vocab()).map(|id| ctx.token_to_bytes(id).map(digits::Kind::of).unwrap_or(digits::Kind::Other)).collect();
         let spoken = numbers.iter().filter_map(|(l, c)| Some((l.clone(), words::Spoken::of(&ctx, c)?))).collect();
         let names = per_language("names", names::NameCheck::load);
-        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken, names })
+        let times = per_language("clock times", times::TimeCheck::load);
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken, names, times })
     }
 
     /// Shares one recognizer across threads.
@@ -376,7 +380,8 @@ impl Recognizer {
             }
         };
         let heard = self.drop_copied_example(&mut held, lang, prompt, heard);
-        let Decoded { text, avg_logprob, .. } = self.hear_name_again(&mut held, lang, prompt, heard);
+        let heard = self.hear_name_again(&mut held, lang, prompt, heard);
+        let Decoded { text, avg_logprob, .. } = self.hear_times_again(&mut held, lang, prompt, heard);
         if debugging() {
             let ms = started.elapsed().as_millis();
             eprintln!("asr: no_speech {no_speech_prob:.3} avg_logprob {avg_logprob:.3} text {text:?} ({ms} ms, first pass {first_ms} ms)");

@@ -153,7 +153,7 @@ impl NameCheck {
 }
 
 /// Where `range` of `from` is in `to`, when the two differ only before or only after it.
-fn same_place(from: &str, to: &str, range: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+pub(super) fn same_place(from: &str, to: &str, range: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
     if to.get(..range.end) == from.get(..range.end) {
         return Some(range);
     }
