@@ -226,21 +226,14 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         max_digits: spec.max_digits,
         plan: spec.plan.clone(),
     };
+    let rewrites = |key: &str, pairs: &[(String, String)]| -> Result<Vec<(Regex, String)>> {
+        pairs.iter().map(|(p, r)| Ok((c.regex(p).with_context(|| format!("names.{key} {p:?}"))?, r.clone()))).collect()
+    };
     let names = NameRules {
-        rewrite: lex
-            .names
-            .rewrite
-            .iter()
-            .map(|(p, r)| Ok((c.regex(p).with_context(|| format!("names.rewrite {p:?}"))?, r.clone())))
-            .collect::<Result<_>>()?,
+        rewrite: rewrites("rewrite", &lex.names.rewrite)?,
         spelling: lex.names.spelling.clone(),
         stray_first: lex.names.stray_first.as_deref().map(|p| c.regex(p)).transpose()?,
-        sounds_like: lex
-            .names
-            .sounds_like
-            .iter()
-            .map(|(p, r)| Ok((c.regex(p).with_context(|| format!("names.sounds_like {p:?}"))?, r.clone())))
-            .collect::<Result<_>>()?,
+        sounds_like: rewrites("sounds_like", &lex.names.sounds_like)?,
         given: lex.names.given.clone(),
     };
     for (key, list) in [("spelling", &names.spelling), ("given", &names.given)] {
