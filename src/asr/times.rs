@@ -1,7 +1,7 @@
 //! Clock times heard again (`grammars/<lang>/asr_times.toml`). whisper writes the
 //! wrong half of the day ("11 p.m." for "11am") with next to no doubt between the
 //! two; a half it did hear is far likelier than the other (6–7 nats on the dev set,
-//! 0.2–0.6 where it misheard). Each time the file's pattern finds is weighed again
+//! 0.2–1.6 where it misheard). Each time the file's pattern finds is weighed again
 //! on the audio already encoded, as each reading, with what follows it: a clear
 //! winner is written, and a close call is written without its half of the day, so
 //! that the business's hours decide it as they decide a bare hour.
@@ -83,10 +83,8 @@ impl Recognizer {
             let Ok(scores) = self.score_tails(held, lang, prompt, &prefix, &tails, ends) else { continue };
             let mut order: Vec<usize> = (0..tails.len()).collect();
             order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-            let written = match scores[order[0]] - scores[order[1]] < check.doubt {
-                true => &unsure,
-                false => &readings[order[0]],
-            };
+            let sure = scores[order[0]] - scores[order[1]] >= check.doubt;
+            let written = if sure { &readings[order[0]] } else { &unsure };
             if debugging() {
                 eprintln!("asr: time weighed again {:?}: {written:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
             }
