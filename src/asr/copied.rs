@@ -6,7 +6,8 @@
 //! reservation", 「明日の夜7時に予約したいんですが」), so a turn that is mostly the
 //! prompt's tokens in its order is scored with and without the domain prompt before
 //! it: a copy is far likelier with it, what was said only a little. A copy is
-//! decoded again without the domain prompt.
+//! decoded again without the domain prompt. The prompt's example number written
+//! again counts for the copy: it is left out of both.
 
 /// Share of a transcript's tokens that, in order, are the prompt's, from which it is
 /// taken for a copy. The copy above is 10 of its 12; a caller's own sentence shares
@@ -28,6 +29,21 @@ pub fn copies(text: &[i32], prompt: &[i32]) -> bool {
     text.len() >= MIN_TOKENS && common_subsequence(text, prompt) as f64 >= COPIED_SHARE * text.len() as f64
 }
 
+/// The ids of the tokens wholly before or wholly after bytes `run` of their joined
+/// text (a token across either edge is left out with the run).
+pub fn outside(tokens: &[(i32, Vec<u8>)], run: std::ops::Range<usize>) -> Vec<i32> {
+    let mut start = 0;
+    let mut out = Vec::new();
+    for (id, bytes) in tokens {
+        let end = start + bytes.len();
+        if end <= run.start || start >= run.end {
+            out.push(*id);
+        }
+        start = end;
+    }
+    out
+}
+
 /// The length of the longest common subsequence of `a` and `b`.
 fn common_subsequence(a: &[i32], b: &[i32]) -> usize {
     let mut row = vec![0usize; b.len() + 1];
@@ -45,6 +61,15 @@ fn common_subsequence(a: &[i32], b: &[i32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_outside_a_run_are_kept() {
+        let t = |id: i32, s: &str| (id, s.as_bytes().to_vec());
+        // " is", " 090", "-12", "34", ".": the number 090-1234 is bytes 4..12
+        let tokens = [t(1, " is"), t(2, " 090"), t(3, "-12"), t(4, "34"), t(5, ".")];
+        assert_eq!(outside(&tokens, 4..12), vec![1, 5]);
+        assert_eq!(outside(&tokens, 0..0), vec![1, 2, 3, 4, 5]);
+    }
 
     #[test]
     fn common_subsequences_are_counted_in_order() {

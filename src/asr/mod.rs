@@ -440,7 +440,17 @@ impl Recognizer {
             None => domain.clone(),
         };
         let ids = first.ids();
-        if !self.tokens_of(&words).is_ok_and(|words| copied::copies(&ids, &words)) {
+        // The example number written again is copied too: its tokens are left out
+        // of the text as they are of the prompt's words, not counted against a copy.
+        let example = self.number_check(lang).and_then(|c| c.digits_at(domain)).map(|(_, digits)| digits);
+        let own: Vec<i32> = match (first.joined(), self.number_check(lang)) {
+            (Some(text), Some(check)) => match check.digits_at(&text) {
+                Some((run, digits)) if Some(&digits) == example.as_ref() => copied::outside(&first.tokens, run),
+                _ => ids.clone(),
+            },
+            _ => ids.clone(),
+        };
+        if !self.tokens_of(&words).is_ok_and(|words| copied::copies(&own, &words)) {
             return false;
         }
         let mut held = Held { state, tokens: Vec::new(), threads: self.opts.threads };
