@@ -11,7 +11,7 @@ mod resolve;
 
 use crate::grammar::{Grammar, Slot};
 use crate::profile::Profile;
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -77,10 +77,22 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     let mut slots = Slots::default();
 
     // Last mention wins: a correction inside one utterance replaces what came before.
+    // A date and a weekday said as one ("Friday the 5th", 「明日の金曜日」) are one day:
+    // the date, if it falls on that weekday; if not, neither, and the agent asks.
+    let mut last: Option<(usize, Option<chrono::NaiveDate>, bool)> = None;
     for m in found.iter().filter(|m| m.slot == Some(Slot::Date)) {
-        if let Some(d) = resolve::date(&m.caps, ctx.now.date()) {
-            slots.date = Some(d);
-        }
+        let d = resolve::date(&m.caps, ctx.now.date());
+        let weekday = m.caps.iter().any(|c| c.name == "weekday");
+        let joined = |end: usize| g.date_joiner.as_ref().is_some_and(|re| norm.get(end..m.start).is_some_and(|gap| re.is_match(gap)));
+        slots.date = match (last, d) {
+            (Some((end, Some(before), was_weekday)), Some(d)) if was_weekday != weekday && joined(end) => {
+                let date = if weekday { before } else { d };
+                (before.weekday() == d.weekday()).then_some(date)
+            }
+            (_, Some(d)) => Some(d),
+            (_, None) => slots.date,
+        };
+        last = Some((m.end, d, weekday));
     }
     let day = slots.date.or(ctx.call_date).unwrap_or(ctx.now.date());
     // "tomorrow morning at 10": the date's part of the day is the period of a time said without one.

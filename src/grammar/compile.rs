@@ -181,6 +181,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         map.iter().map(|(k, v)| Ok((k.clone(), c.regexes(v)?))).collect()
     };
     let date_period = rules_file.date_period.as_deref().map(|p| c.regex(&format!("^(?:{p})"))).transpose().context("date_period")?;
+    let date_joiner = rules_file.date_joiner.as_deref().map(|p| c.regex(&format!("^(?:{p})$"))).transpose().context("date_joiner")?;
     let unsaid = phrase_map(&rules_file.unsaid)?;
     if let Some(k) = rules_file.reported.keys().find(|k| !rules_file.intent_order.contains(k)) {
         bail!("reported: {k:?} is no intent of intent_order");
@@ -257,6 +258,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         lists: c.lists,
         rules,
         date_period,
+        date_joiner,
         intents,
         unsaid,
         reported: rules_file.reported.clone(),

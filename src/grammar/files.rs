@@ -128,6 +128,10 @@ pub struct Rules {
     /// 「明日の朝」); its `period` capture is the period of a time said without one.
     #[serde(default)]
     pub date_period: Option<String>,
+    /// What may stand between two dates said as one ("Friday the 5th", 「12月5日の金曜日」):
+    /// when they name different days, the utterance names none.
+    #[serde(default)]
+    pub date_joiner: Option<String>,
     /// intent → phrases; priority is the order of `intent_order`.
     pub intents: BTreeMap<String, Vec<String>>,
     pub intent_order: Vec<String>,

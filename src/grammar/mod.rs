@@ -27,6 +27,8 @@ pub struct Grammar {
     pub rules: Vec<Rule>,
     /// The part of the day said right after a date (anchored at the date's end).
     pub date_period: Option<Regex>,
+    /// What joins two dates said as one (anchored at both ends).
+    pub date_joiner: Option<Regex>,
     /// Intent phrases, highest priority first.
     pub intents: Vec<(String, Vec<Regex>)>,
     /// Intents the agent tells apart that the rulebook does not → what `extract`
