@@ -630,3 +630,15 @@ fn a_large_party_in_kana_goes_to_staff() {
     c.say("明日の夜7時にじゅういちめいで予約したいです");
     assert_eq!(c.session.outcome(), Outcome::Transferred);
 }
+
+/// A date and a weekday that name different days are asked about, never booked as
+/// either: "Friday the 5th" when the 5th is a Saturday.
+#[test]
+fn a_date_that_is_not_on_its_weekday_is_asked_again() {
+    let mut c = Call::new("restaurant", "en", "2026-11-27T10:00");
+    let r = c.say("A table for two on Friday the 5th at 7pm.");
+    assert!(r.contains("What day"), "{r}");
+    let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
+    let r = c.say("明日の金曜日の夜7時に2名で予約したいです。");
+    assert!(r.contains("日にち"), "{r}");
+}
