@@ -79,7 +79,7 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     // Last mention wins: a correction inside one utterance replaces what came before.
     // A date and a weekday said as one ("Friday the 5th", 「明日の金曜日」) are one day:
     // the date, if it falls on that weekday; if not, neither, and the agent asks.
-    let mut last: Option<(usize, Option<chrono::NaiveDate>, bool)> = None;
+    let mut last: Option<(usize, Option<NaiveDate>, bool)> = None;
     for m in found.iter().filter(|m| m.slot == Some(Slot::Date)) {
         let d = resolve::date(&m.caps, ctx.now.date());
         let weekday = m.caps.iter().any(|c| c.name == "weekday");
