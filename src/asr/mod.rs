@@ -432,23 +432,22 @@ impl Recognizer {
     /// Whether `first`, decoded after `prompt`, is the language's domain prompt
     /// written again (see `copied`): mostly its words in its order, and far likelier
     /// after the domain prompt than after the agent's line alone. The prompt's
-    /// example number is left out: a copied number is `drop_copied_example`'s to find.
+    /// example number is left out of its words, and out of the transcript when it
+    /// is written there again; a copied number alone is `drop_copied_example`'s to find.
     fn copies_domain_prompt(&self, state: &mut whisper_rs::WhisperState, lang: &str, prompt: &str, after: Option<&str>, first: &Decoded) -> bool {
         let Some((_, domain)) = self.prompts.iter().find(|(l, _)| l == lang).filter(|_| self.opts.domain_prompt) else { return false };
-        let words = match self.number_check(lang).and_then(|c| c.digits_at(domain)) {
+        let check = self.number_check(lang);
+        let example = check.and_then(|c| c.digits_at(domain));
+        let words = match &example {
             Some((number, _)) => format!("{}{}", &domain[..number.start], &domain[number.end..]),
             None => domain.clone(),
         };
         let ids = first.ids();
-        // The example number written again is copied too: its tokens are left out
-        // of the text as they are of the prompt's words, not counted against a copy.
-        let example = self.number_check(lang).and_then(|c| c.digits_at(domain)).map(|(_, digits)| digits);
-        let own: Vec<i32> = match (first.joined(), self.number_check(lang)) {
-            (Some(text), Some(check)) => match check.digits_at(&text) {
-                Some((run, digits)) if Some(&digits) == example.as_ref() => copied::outside(&first.tokens, run),
-                _ => ids.clone(),
-            },
-            _ => ids.clone(),
+        // The example number written again is copied too, not counted against a copy.
+        let written_again = check.zip(first.joined()).and_then(|(c, text)| c.digits_at(&text));
+        let own = match written_again.filter(|(_, digits)| example.as_ref().is_some_and(|(_, e)| e == digits)) {
+            Some((run, _)) => copied::outside(&first.tokens, run),
+            None => ids.clone(),
         };
         if !self.tokens_of(&words).is_ok_and(|words| copied::copies(&own, &words)) {
             return false;
