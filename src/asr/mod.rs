@@ -578,16 +578,10 @@ impl Recognizer {
         if readings.is_empty() {
             return heard;
         }
-        // The tokens before the number are context; the rest of the text is scored.
-        let prefix = tokens_before(&heard.tokens, run.start);
-        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
         // What follows is the same for every count; a few characters of it tell
         // where the number ends, and scoring more would only cost time.
-        let after: String = joined[run.end..].chars().take(NUMBER_CONTEXT_CHARS).collect();
-        let ends = run.end + after.len() == joined.len();
-        let tail = |number: &str| format!("{}{}{}", &joined[start..run.start], number, after);
-        let tails: Vec<String> = std::iter::once(tail(&joined[run.clone()])).chain(readings.iter().map(|c| tail(c))).collect();
-        let Ok(scores) = self.score_tails(held, lang, prompt, &prefix, &tails, ends) else { return heard };
+        let candidates: Vec<String> = std::iter::once(joined[run.clone()].to_string()).chain(readings.iter().cloned()).collect();
+        let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &heard, &joined, run.clone(), &candidates, NUMBER_CONTEXT_CHARS) else { return heard };
         if debugging() {
             eprintln!("asr: recounted {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
         }
@@ -636,6 +630,31 @@ impl Recognizer {
             return heard;
         }
         Decoded { text: format!("{}{}", &heard.text[..run.start], &heard.text[run.end..]), ..heard }
+    }
+
+    /// The log-likelihood of each of `candidates` in place of bytes `at` of `joined`
+    /// (the text of `heard`'s tokens), with up to `context` characters of what follows,
+    /// on the audio already encoded: the tokens before `at` are context, the rest is
+    /// scored. The tails scored come back with their scores.
+    #[allow(clippy::too_many_arguments)]
+    fn weigh_in_place(
+        &self,
+        held: &mut Held,
+        lang: &str,
+        prompt: &str,
+        heard: &Decoded,
+        joined: &str,
+        at: std::ops::Range<usize>,
+        candidates: &[String],
+        context: usize,
+    ) -> Result<(Vec<String>, Vec<f64>)> {
+        let prefix = tokens_before(&heard.tokens, at.start);
+        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
+        let after: String = joined[at.end..].chars().take(context).collect();
+        let ends = at.end + after.len() == joined.len();
+        let tails: Vec<String> = candidates.iter().map(|c| format!("{}{c}{after}", &joined[start..at.start])).collect();
+        let scores = self.score_tails(held, lang, prompt, &prefix, &tails, ends)?;
+        Ok((tails, scores))
     }
 
     /// Log-likelihood of each of `tails` after the context and `prefix`, on the

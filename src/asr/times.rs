@@ -7,7 +7,7 @@
 //! that the business's hours decide it as they decide a bare hour.
 
 use super::names::same_place;
-use super::{debugging, tokens_before, Decoded, Held, Recognizer};
+use super::{debugging, Decoded, Held, Recognizer};
 use crate::grammar::Grammar;
 use anyhow::{Context, Result};
 use regex::Regex;
@@ -74,13 +74,7 @@ impl Recognizer {
         let mut text = heard.text.clone();
         // Right to left, so that a replaced time leaves the others' offsets alone.
         for (at, readings, unsure) in check.readings_at(&joined).into_iter().rev() {
-            let prefix = tokens_before(&heard.tokens, at.start);
-            let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
-            let after: String = joined[at.end..].chars().take(TIME_CONTEXT_CHARS).collect();
-            let ends = at.end + after.len() == joined.len();
-            let tail = |time: &str| format!("{}{time}{after}", &joined[start..at.start]);
-            let tails: Vec<String> = readings.iter().map(|r| tail(r)).collect();
-            let Ok(scores) = self.score_tails(held, lang, prompt, &prefix, &tails, ends) else { continue };
+            let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &heard, &joined, at.clone(), &readings, TIME_CONTEXT_CHARS) else { continue };
             let mut order: Vec<usize> = (0..tails.len()).collect();
             order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
             let sure = scores[order[0]] - scores[order[1]] >= check.doubt;
