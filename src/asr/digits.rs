@@ -46,9 +46,7 @@ impl NumberCheck {
     /// `grammars/<lang>/asr_digits.toml` and the language's grammar (the one every
     /// call shares, compiled once per process).
     pub fn load(lang: &str) -> Result<NumberCheck> {
-        let path = Grammar::root().join(lang).join("asr_digits.toml");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let file: CueFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let (file, path): (CueFile, _) = super::grammar_file(lang, "asr_digits.toml")?;
         let cues = file.cues.iter().map(|c| c.to_lowercase()).collect();
         let alike = alike_pairs(&file.alike).with_context(|| path.display().to_string())?;
         let grammar = crate::session::grammar(lang)?;

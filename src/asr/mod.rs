@@ -801,6 +801,14 @@ impl Recognizer {
 }
 
 /// What `load` gives for each language, leaving out (with a warning) one that fails.
+/// `grammars/<lang>/<name>` read as TOML, with its path for the caller's own errors.
+fn grammar_file<T: serde::de::DeserializeOwned>(lang: &str, name: &str) -> Result<(T, std::path::PathBuf)> {
+    let path = crate::grammar::Grammar::root().join(lang).join(name);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+    Ok((file, path))
+}
+
 fn per_language<T>(what: &str, load: impl Fn(&str) -> Result<T>) -> Vec<(String, T)> {
     ["ja", "en"]
         .iter()

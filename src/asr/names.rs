@@ -9,7 +9,7 @@
 
 use super::{debugging, tokens_before, Decoded, Held, Recognizer};
 use crate::grammar::Grammar;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::sync::Arc;
 
 /// Names kept at each step of the listen: with three, 田中 was lost to names that
@@ -57,9 +57,7 @@ struct NameFile {
 
 impl NameCheck {
     pub fn load(lang: &str) -> Result<NameCheck> {
-        let path = Grammar::root().join(lang).join("asr_names.toml");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let file: NameFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let (file, path): (NameFile, _) = super::grammar_file(lang, "asr_names.toml")?;
         let grammar = crate::session::grammar(lang)?;
         for list in file.first.iter().chain(&file.given).chain([&file.last]) {
             if !grammar.lists.contains_key(list) {

@@ -8,7 +8,6 @@
 
 use super::names::same_place;
 use super::{debugging, Decoded, Held, Recognizer};
-use crate::grammar::Grammar;
 use anyhow::{Context, Result};
 use regex::Regex;
 use std::ops::Range;
@@ -35,9 +34,7 @@ struct TimeFile {
 
 impl TimeCheck {
     pub fn load(lang: &str) -> Result<TimeCheck> {
-        let path = Grammar::root().join(lang).join("asr_times.toml");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let file: TimeFile = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let (file, path): (TimeFile, _) = super::grammar_file(lang, "asr_times.toml")?;
         let time = Regex::new(&file.time).with_context(|| format!("{}: time", path.display()))?;
         if time.capture_names().flatten().all(|n| n != "hour") {
             anyhow::bail!("{}: the time pattern needs an `hour` group", path.display());
