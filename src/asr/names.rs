@@ -206,9 +206,6 @@ impl Recognizer {
         let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{between}{f}"))).collect::<Result<_>>()?;
         let started = std::time::Instant::now();
         let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
-        let after: String = joined[word.end..].chars().take(NAME_CONTEXT_CHARS).collect();
-        let ends = word.end + after.len() == joined.len();
-        let tail = |name: &str| format!("{between}{name}{after}");
         let first = &joined[word.clone()];
         let mut names: Vec<&str> = vec![first];
         // One form of a name is enough: the likeliest (吉田, not also よしだ, ヨシダ).
@@ -223,8 +220,8 @@ impl Recognizer {
         if names.len() < 2 {
             return Ok(None);
         }
-        let tails: Vec<String> = names.iter().map(|n| tail(n)).collect();
-        let mut scores = self.score_tails(held, lang, prompt, &prefix, &tails, ends)?;
+        let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, word, &names, NAME_CONTEXT_CHARS)?;
         for s in scores.iter_mut().skip(1) {
             *s += check.prior;
         }
@@ -232,7 +229,7 @@ impl Recognizer {
             eprintln!("asr: name heard again in {} ms: {:?}", started.elapsed().as_millis(), names.iter().zip(&scores).collect::<Vec<_>>());
         }
         let best = (0..names.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
-        Ok((best > 0).then(|| names[best].to_string()))
+        Ok((best > 0).then(|| names[best].clone()))
     }
 
     /// Beam search after `prefix` allowing only token sequences that begin one of
