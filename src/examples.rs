@@ -22,6 +22,10 @@ pub struct Example {
     pub phone: Option<String>,
     /// Minutes a time is moved by (`Slots::shift`): 60 for "an hour later".
     pub shift: Option<i64>,
+    /// The text is a recogniser's transcript, whose names are spelled by sound
+    /// (`extract::Source::Heard`); rows without it are typed.
+    #[serde(default)]
+    pub heard: bool,
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,7 @@
 //! book and its transcript. simulate, chat, serve and kiosk all run calls through it.
 
 use crate::dialogue::{Call, Commit, Outcome, Reply};
+use crate::extract::Source;
 use crate::grammar::Grammar;
 use crate::profile::Profile;
 use crate::store::{Reservation, Store};
@@ -73,8 +74,8 @@ impl Session {
         Ok(crate::dialogue::Say::new(&g).dated_lines(profile.display_name(lang), days))
     }
 
-    pub fn turn(&mut self, text: &str, now: NaiveDateTime, store: &mut Store) -> Result<Turn> {
-        let mut reply = self.call.hear(text, now, store);
+    pub fn turn(&mut self, text: &str, source: Source, now: NaiveDateTime, store: &mut Store) -> Result<Turn> {
+        let mut reply = self.call.hear(text, source, now, store);
         if let Some(commit) = reply.commit.take() {
             reply = self.write(commit, now, store)?;
         }

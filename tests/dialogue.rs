@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::sync::Arc;
 use yoyaku::dialogue::Outcome;
 use yoyaku::profile::Profile;
+use yoyaku::extract::Source;
 use yoyaku::session::Session;
 use yoyaku::store::{Capacity, NewReservation, Status, Store};
 
@@ -39,7 +40,7 @@ impl Call {
 
     /// The caller says `text`; returns the agent's answer.
     fn say(&mut self, text: &str) -> String {
-        let turn = self.session.turn(text, self.now, &mut self.store).unwrap();
+        let turn = self.session.turn(text, Source::Typed, self.now, &mut self.store).unwrap();
         self.said.push(turn.reply.clone());
         turn.reply
     }

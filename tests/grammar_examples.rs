@@ -1,7 +1,7 @@
 //! Runs every row of `grammars/<lang>/examples.toml`: phrase → expected slots.
 
 use yoyaku::examples::{self, Example};
-use yoyaku::extract::{extract, reported, Context};
+use yoyaku::extract::{extract, reported, Context, Source};
 use yoyaku::grammar::Grammar;
 use yoyaku::profile::Profile;
 
@@ -22,7 +22,8 @@ fn check_language(lang: &str) {
     for e in &rows {
         let p = profile(e.profile.as_deref().unwrap());
         let now = chrono::NaiveDateTime::parse_from_str(e.now.as_deref().unwrap(), "%Y-%m-%dT%H:%M").unwrap();
-        let got = reported(&g, extract(&g, &e.text, &Context { now, profile: &p, call_date: None, expect: None }));
+        let source = if e.heard { Source::Heard } else { Source::Typed };
+        let got = reported(&g, extract(&g, &e.text, &Context { source, now, profile: &p, call_date: None, expect: None }));
         let mut got_json = serde_json::to_value(&got).unwrap();
         got_json["shift"] = serde_json::json!(got.shift);
         let want = expected(e);

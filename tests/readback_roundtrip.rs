@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDateTime};
 use proptest::prelude::*;
 use std::sync::Arc;
-use yoyaku::extract::{extract, Context};
+use yoyaku::extract::{extract, Context, Source};
 use yoyaku::profile::Profile;
 use yoyaku::session::{grammar, Session};
 use yoyaku::store::Store;
@@ -44,9 +44,9 @@ proptest! {
         let store = Store::open_in_memory().unwrap();
         let (mut s, _) = Session::start(p.clone(), lang, None, None, &store, now).unwrap();
         let mut store = store;
-        let readback = s.turn(&said, now, &mut store).unwrap().reply;
+        let readback = s.turn(&said, Source::Typed, now, &mut store).unwrap().reply;
         let g = grammar(lang).unwrap();
-        let heard = extract(&g, &readback, &Context { now, profile: &p, call_date: None, expect: None });
+        let heard = extract(&g, &readback, &Context { source: Source::Heard, now, profile: &p, call_date: None, expect: None });
         prop_assert_eq!(heard.date, Some(date), "{}", readback);
         prop_assert_eq!(heard.time, Some(time), "{}", readback);
         if !clinic {

@@ -2,7 +2,7 @@
 //! (one per line), or over the grammars' own example tables.
 
 use super::common::{load_profile, parse_now};
-use crate::extract::{extract, Context};
+use crate::extract::{extract, Context, Source};
 use crate::grammar::Grammar;
 use anyhow::{bail, Context as _, Result};
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ pub fn run(a: Args) -> Result<()> {
     if texts.is_empty() {
         bail!("no utterances to time");
     }
-    let ctx = Context { now: parse_now("2026-11-27T10:00")?, profile: &profile, call_date: None, expect: None };
+    let ctx = Context { source: Source::Typed, now: parse_now("2026-11-27T10:00")?, profile: &profile, call_date: None, expect: None };
     // One untimed pass: the regexes build their caches on first use.
     for t in &texts {
         std::hint::black_box(extract(&g, t, &ctx));

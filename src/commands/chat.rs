@@ -2,6 +2,7 @@
 //! without a microphone. One line typed is one caller turn.
 
 use super::common::{now_or, CallArgs};
+use crate::extract::Source;
 use crate::session::Session;
 use crate::store::Store;
 use anyhow::Result;
@@ -34,7 +35,7 @@ pub fn run(a: Args) -> Result<()> {
         if stdin.lock().read_line(&mut line)? == 0 || line.trim().is_empty() {
             break;
         }
-        let turn = session.turn(line.trim(), now()?, &mut store)?;
+        let turn = session.turn(line.trim(), Source::Typed, now()?, &mut store)?;
         println!("agent> {}", turn.reply);
         if turn.ended {
             break;

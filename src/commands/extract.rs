@@ -1,7 +1,7 @@
 //! `yoyaku extract`: text in, slots out, one JSON object per utterance.
 
 use super::common::{load_profile, now_or};
-use crate::extract::{extract, reported, Context};
+use crate::extract::{extract, reported, Context, Source};
 use crate::grammar::Grammar;
 use anyhow::{bail, Context as _, Result};
 use std::io::{BufRead, Write};
@@ -29,7 +29,7 @@ pub fn run(a: Args) -> Result<()> {
     let grammar = Grammar::load(&a.lang)?;
     let profile = load_profile(a.profile.as_deref())?;
     let now = now_or(a.now.as_deref(), &profile)?;
-    let ctx = Context { now, profile: &profile, call_date: None, expect: None };
+    let ctx = Context { source: Source::Typed, now, profile: &profile, call_date: None, expect: None };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if a.jsonl {

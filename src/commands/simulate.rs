@@ -3,6 +3,7 @@
 
 use super::common::{now_or, CallArgs};
 use crate::asr::Recognizer;
+use crate::extract::Source;
 use crate::session::{Line, Session};
 use crate::store::Store;
 use anyhow::{Context, Result};
@@ -39,18 +40,18 @@ pub fn run(a: Args) -> Result<()> {
     let (mut session, _) = Session::start(profile, &lang, a.call.caller_id.clone(), None, &store, now)?;
     let mut recognizer: Option<Recognizer> = None;
     for (i, turn) in turns.iter().enumerate() {
-        let text = match turn {
-            Turn::Text(t) => t.clone(),
+        let (text, source) = match turn {
+            Turn::Text(t) => (t.clone(), Source::Typed),
             Turn::Audio(samples) => {
                 if recognizer.is_none() {
                     recognizer = Some(Recognizer::load(&crate::model::resolve_model(a.model.as_deref())?)?);
                 }
                 let rec = recognizer.as_ref().expect("loaded above");
                 let heard = rec.transcribe(samples, &lang, session.last_reply()).with_context(|| format!("turn {}", a.turns[i]))?;
-                heard.text.split_whitespace().collect::<Vec<_>>().join(" ")
+                (heard.text.split_whitespace().collect::<Vec<_>>().join(" "), Source::Heard)
             }
         };
-        let turn = session.turn(&text, now, &mut store)?;
+        let turn = session.turn(&text, source, now, &mut store)?;
         if turn.ended {
             break; // the agent has hung up; later turns go unheard
         }

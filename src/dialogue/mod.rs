@@ -11,7 +11,7 @@ mod say;
 pub use check::{alternatives, check, check_date, BookView, Problem};
 pub use say::{fill, Say};
 
-use crate::extract::{self, phone, Context, Slots};
+use crate::extract::{self, phone, Context, Slots, Source};
 use crate::grammar::Grammar;
 use crate::profile::{Profile, SLOTS};
 use crate::store::{NewReservation, Refusal, Reservation};
@@ -196,12 +196,12 @@ impl Call {
         self.reply(text)
     }
 
-    /// One caller turn.
-    pub fn hear(&mut self, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {
+    /// One caller turn, typed or as the recogniser heard it.
+    pub fn hear(&mut self, text: &str, source: Source, now: NaiveDateTime, book: &dyn BookView) -> Reply {
         if matches!(self.phase, Phase::Done | Phase::Committing) {
             return self.end(self.say().line("goodbye", &[]));
         }
-        let ctx = Context { now, profile: &self.profile, call_date: self.draft.date, expect: self.asked };
+        let ctx = Context { source, now, profile: &self.profile, call_date: self.draft.date, expect: self.asked };
         let s = extract::extract(&self.grammar, text, &ctx);
         let intent = s.intent.as_deref();
         if intent == Some("human") {

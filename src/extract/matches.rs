@@ -45,12 +45,12 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
                 continue;
             }
             for (k, v) in &rule.set {
-                caps.push(Capture { name: k.clone(), value: v.clone() });
+                caps.push(Capture::new(k, v.clone()));
             }
             // A name match that holds no name (「名前が違います。」) must not hide one
             // that follows it (「清水です。」) by overlapping it.
             if rule.slot == Slot::Name {
-                match super::resolve::name(g, &caps) {
+                match super::resolve::name(g, &caps, super::Source::Heard) {
                     None => continue,
                     Some(name) if rule.listed && !g.starts_with_listed_name(&name) => continue,
                     Some(_) => {}
@@ -61,7 +61,7 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
     }
     for m in g.phone.run.find_iter(text) {
         if let Some((digits, used)) = phone::number_in(g, m.as_str()) {
-            let caps = vec![Capture { name: "phone".into(), value: digits }];
+            let caps = vec![Capture::new("phone", digits)];
             all.push(Match { slot: None, alone: false, start: m.start() + used.start, end: m.start() + used.end, caps });
         }
     }
@@ -111,7 +111,7 @@ fn decode(g: &Grammar, group: &str, text: &str) -> Option<Capture> {
     } else {
         text.to_string()
     };
-    Some(Capture { name: name.to_string(), value })
+    Some(Capture { name: name.to_string(), value, said: text.to_string() })
 }
 
 /// Longest first; a match that overlaps one already kept is dropped. Names go

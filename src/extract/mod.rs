@@ -48,9 +48,19 @@ fn hh_mm<S: Serializer>(t: &Option<NaiveTime>, s: S) -> Result<S::Ok, S::Error> 
     }
 }
 
+/// Where the words come from. A recogniser writes a name by its sound (たなか,
+/// サトー for 佐藤, "Games" for James), so a heard name is spelled as the grammar's
+/// name lists spell it; typed words are the caller's own spelling and stay as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Typed,
+    Heard,
+}
+
 /// What the extractor needs to know besides the words.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
+    pub source: Source,
     /// Local time at the business.
     pub now: NaiveDateTime,
     /// Decides whether a bare hour is a.m. or p.m.
@@ -117,11 +127,11 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
         }
     }
     let said_intent = intent_outside_names(g, &norm, &found);
-    slots.name = said_name(g, &found, said_intent.is_some()).map(|(_, n)| n);
+    slots.name = said_name(g, &found, said_intent.is_some(), ctx.source).map(|(_, n)| n);
     // An answer that is only a number ("Four.", "11 then") is no name; it answers the question asked.
     if let Some(n) = g.numbers.read_whole(&bare_answer(g, &norm)) {
         slots.name = None;
-        let hour = [crate::grammar::Capture { name: "hour".into(), value: n.to_string() }];
+        let hour = [crate::grammar::Capture::new("hour", n.to_string())];
         match ctx.expect {
             Some("party_size") if slots.party_size.is_none() => slots.party_size = u32::try_from(n).ok().filter(|&n| n > 0),
             Some("time") if slots.time.is_none() => slots.time = resolve::time(&hour, day, ctx.profile),
@@ -195,13 +205,13 @@ fn intent_outside_names(g: &Grammar, norm: &str, found: &[matches::Match]) -> Op
 
 /// The name the caller gave last, as the rule captured it and as the extractor
 /// writes it. A name said alone ("David Miller.") counts only without an intent.
-fn said_name<'m>(g: &Grammar, found: &'m [matches::Match], said_intent: bool) -> Option<(&'m str, String)> {
+fn said_name<'m>(g: &Grammar, found: &'m [matches::Match], said_intent: bool, source: Source) -> Option<(&'m str, String)> {
     // The last one: a correction inside one utterance replaces what came before.
     let names = found.iter().rev().filter(|m| m.slot == Some(Slot::Name) && !(m.alone && said_intent));
     names
         .filter_map(|m| {
             let heard = m.caps.iter().find(|c| c.name == "name")?;
-            Some((heard.value.as_str(), resolve::name(g, &m.caps)?))
+            Some((heard.value.as_str(), resolve::name(g, &m.caps, source)?))
         })
         .next()
 }
@@ -212,7 +222,7 @@ pub fn name_heard(g: &Grammar, text: &str) -> Option<(String, String)> {
     let norm = normalize(g, text);
     let found = matches::find(g, &norm);
     let said_intent = intent_outside_names(g, &norm, &found).is_some();
-    said_name(g, &found, said_intent).map(|(heard, name)| (heard.to_string(), name))
+    said_name(g, &found, said_intent, Source::Heard).map(|(heard, name)| (heard.to_string(), name))
 }
 
 /// The highest-priority intent whose phrase occurs in the (normalized) text, outside

@@ -10,6 +10,7 @@
 //! shift: `hours` and/or `minutes`, `half` (any text: 30 minutes more), and `way`
 //! (`later` or `earlier`).
 
+use super::Source;
 use crate::grammar::{Capture, Grammar};
 use crate::profile::{parse_weekday, Profile};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
@@ -133,10 +134,15 @@ pub fn party(caps: &[Capture]) -> Option<u32> {
     u32::try_from(total).ok().filter(|n| *n >= 1)
 }
 
-pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
-    let mut name = get(caps, "name")?.trim().to_string();
+pub fn name(g: &Grammar, caps: &[Capture], source: Source) -> Option<String> {
+    // A typed name is kept as written, not as the list the rule found it in writes it.
+    let part = |key: &str| match source {
+        Source::Heard => get(caps, key),
+        Source::Typed => caps.iter().rev().find(|c| c.name == key).map(|c| c.said.as_str()),
+    };
+    let mut name = part("name")?.trim().to_string();
     // The rest of the name said first ("Surname Ito, first name Ken"): written after it.
-    if let Some(rest) = get(caps, "name_rest").map(str::trim).filter(|r| !r.is_empty()) {
+    if let Some(rest) = part("name_rest").map(str::trim).filter(|r| !r.is_empty()) {
         name = if g.lang_has_spaces() { format!("{name} {rest}") } else { format!("{name}{rest}") };
     }
     loop {
@@ -163,18 +169,21 @@ pub fn name(g: &Grammar, caps: &[Capture]) -> Option<String> {
         }
     }
     let name = name.trim_matches(|c: char| c.is_whitespace() || ".,、。!?！？".contains(c));
-    let name = tidy_name(g, &capitalised(g, name));
+    let name = tidy_name(g, &capitalised(g, name), source);
     let lower = name.to_lowercase();
     (!name.is_empty() && !g.not_names.contains(&lower)).then_some(name)
 }
 
-/// The grammar's name rewrites (a stray sound before a kanji name), then the usual
-/// spelling from its list, trying once more without a stray first letter, then as
-/// each `sounds_like` rewrite says it.
-fn tidy_name(g: &Grammar, name: &str) -> String {
+/// The grammar's name rewrites (a stray sound before a kanji name), then, for a
+/// heard name, the usual spelling from its list, trying once more without a stray
+/// first letter, then as each `sounds_like` rewrite says it.
+fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
     let mut name = name.to_string();
     for (re, with) in &g.names.rewrite {
         name = re.replace_all(&name, with.as_str()).into_owned();
+    }
+    if source == Source::Typed {
+        return name;
     }
     if let Some(list) = &g.names.given {
         name = mend_given_name(g, list, &name);
@@ -242,7 +251,7 @@ mod tests {
 
     fn name_of(text: &str) -> Option<String> {
         let g = Grammar::load_from(&Grammar::root(), "ja").unwrap();
-        name(&g, &[Capture { name: "name".into(), value: text.into() }])
+        name(&g, &[Capture::new("name", text.into())], Source::Heard)
     }
 
     #[test]
@@ -268,7 +277,7 @@ mod tests {
     #[test]
     fn a_misheard_given_name_is_mended_when_one_name_is_near() {
         let g = Grammar::load_from(&Grammar::root(), "en").unwrap();
-        let name_of = |t: &str| name(&g, &[Capture { name: "name".into(), value: t.into() }]);
+        let name_of = |t: &str| name(&g, &[Capture::new("name", t.into())], Source::Heard);
         assert_eq!(name_of("Games Wilson").as_deref(), Some("James Wilson"));
         assert_eq!(name_of("Mark Davis").as_deref(), Some("Mark Davis"), "a listed name stays");
         // a surname alone, or a first name near several (Dane: Dave, Jane) stays

@@ -36,6 +36,16 @@ pub struct Rule {
 pub struct Capture {
     pub name: String,
     pub value: String,
+    /// The text it matched, as written: a list's word (たなか) before it became the
+    /// list's value (田中).
+    pub said: String,
+}
+
+impl Capture {
+    /// A capture whose value is the text itself.
+    pub fn new(name: &str, value: String) -> Capture {
+        Capture { name: name.to_string(), said: value.clone(), value }
+    }
 }
 
 #[derive(Debug)]

@@ -167,7 +167,7 @@ pub fn run(
                 continue;
             }
             report.transcript.push(("caller".into(), text.clone()));
-            let turn = session.turn(&text, clock.now(), store)?;
+            let turn = session.turn(&text, crate::extract::Source::Heard, clock.now(), store)?;
             say(&turn.reply, sink, &mut report)?;
             last_activity = Instant::now();
             if turn.ended || turn.transferred {

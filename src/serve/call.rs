@@ -324,7 +324,7 @@ impl Call {
         let now = sh.clock.now();
         let turn: Turn = tokio::task::spawn_blocking(move || {
             let mut store = sh.store.lock().unwrap_or_else(|e| e.into_inner());
-            session.lock().unwrap_or_else(|e| e.into_inner()).turn(&text, now, &mut store)
+            session.lock().unwrap_or_else(|e| e.into_inner()).turn(&text, crate::extract::Source::Heard, now, &mut store)
         })
         .await??;
         self.say(&turn.reply).await?;
