@@ -12,6 +12,10 @@ pub struct Match {
     pub alone: bool,
     pub start: usize,
     pub end: usize,
+    /// What must not overlap another match: the whole match, but for a name only
+    /// the name itself, since the words that end it may be the next slot ("my name is
+    /// kate tomorrow at 7", "my name is smith 090…").
+    pub core: std::ops::Range<usize>,
     pub caps: Vec<Capture>,
 }
 
@@ -56,13 +60,23 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
                     Some(_) => {}
                 }
             }
-            all.push(Match { slot: Some(rule.slot), alone: rule.alone, start: whole.start(), end: whole.end(), caps });
+            let core = match rule.slot {
+                Slot::Name => {
+                    let parts = ["name", "name_rest"].map(|part| rule.regex.capture_names().flatten().find(|n| n.split("__").next() == Some(part)).and_then(|n| c.name(n)));
+                    let parts = parts.iter().flatten();
+                    let start = parts.clone().map(|m| m.start()).min().unwrap_or(whole.start());
+                    start..parts.map(|m| m.end()).max().unwrap_or(whole.end())
+                }
+                _ => whole.range(),
+            };
+            all.push(Match { slot: Some(rule.slot), alone: rule.alone, start: whole.start(), end: whole.end(), core, caps });
         }
     }
     for m in g.phone.run.find_iter(text) {
         if let Some((digits, used)) = phone::number_in(g, m.as_str()) {
             let caps = vec![Capture::new("phone", digits)];
-            all.push(Match { slot: None, alone: false, start: m.start() + used.start, end: m.start() + used.end, caps });
+            let (start, end) = (m.start() + used.start, m.start() + used.end);
+            all.push(Match { slot: None, alone: false, start, end, core: start..end, caps });
         }
     }
     // A word inside a listed given name that a name holds is part of the name.
@@ -126,7 +140,7 @@ fn keep_longest(mut all: Vec<Match>) -> Vec<Match> {
     });
     let mut kept: Vec<Match> = Vec::new();
     for m in all {
-        if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
+        if kept.iter().all(|k| m.core.end <= k.core.start || m.core.start >= k.core.end) {
             kept.push(m);
         }
     }
