@@ -149,9 +149,10 @@ pub fn name(g: &Grammar, caps: &[Capture], source: Source) -> Option<String> {
         let before = name.clone();
         for h in &g.honorifics {
             let lower = name.to_lowercase();
-            if lower.starts_with(h.as_str()) {
+            // Only languages with spaces put a title first (Mr. Smith); 「さんのみや」 keeps its さん.
+            if g.lang_has_spaces() && lower.starts_with(h.as_str()) {
                 let rest = &name[h.len()..];
-                if g.lang_has_spaces() && !rest.starts_with([' ', '.']) {
+                if !rest.starts_with([' ', '.']) {
                     continue;
                 }
                 name = rest.trim_start_matches(['.', ' ']).to_string();
