@@ -204,7 +204,27 @@ fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
             return v.to_string();
         }
     }
+    if g.names.one_sound_off.as_ref().is_some_and(|re| re.is_match(&name)) {
+        if let Some(v) = one_off(g, list, &name) {
+            return v.to_string();
+        }
+    }
     name
+}
+
+/// The one listed name with a form that differs from `heard` in exactly one
+/// character (わたなめ → わたなべ → 渡辺), if only one has such a form.
+fn one_off<'g>(g: &'g Grammar, list: &str, heard: &str) -> Option<&'g str> {
+    let heard: Vec<char> = heard.to_lowercase().chars().collect();
+    let mut found: Option<&str> = None;
+    for (form, value) in g.lists.get(list)? {
+        let form: Vec<char> = form.chars().collect();
+        let near = form.len() == heard.len() && form.iter().zip(&heard).filter(|(a, b)| a != b).count() == 1;
+        if near && found.replace(value.as_str()).is_some_and(|v| v != value) {
+            return None;
+        }
+    }
+    found
 }
 
 /// A name written all in lower case ("mia chen", as some recognisers write) with a

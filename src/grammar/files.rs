@@ -55,6 +55,10 @@ pub struct NameSpec {
     /// alone: one whose result the list holds gives its spelling (ごと → ごとう → 後藤).
     #[serde(default)]
     pub sounds_like: Vec<(String, String)>,
+    /// A name matching this that the spelling list lacks, one character away from
+    /// the forms of exactly one listed name, is that name (わたなめ → 渡辺).
+    #[serde(default)]
+    pub one_sound_off: Option<String>,
     /// A list of given names: a first word one letter away from exactly one of
     /// them, and not in it, is that name misheard.
     #[serde(default)]
