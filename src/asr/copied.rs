@@ -24,9 +24,13 @@ const MIN_TOKENS: usize = 6;
 /// conditions).
 pub const PROMPT_LEAN: f64 = 2.0;
 
-/// Whether `text` (a transcript's tokens) is mostly `prompt`'s tokens in `prompt`'s order.
+/// Whether `text` (a transcript's tokens) is mostly `prompt`'s tokens in `prompt`'s
+/// order, or holds most of the prompt in its order: a copy may run on past the
+/// prompt into the agent's line and round again (1.9 s of "That's correct." on the
+/// phone came out as the prompt, "What day would you like", and the prompt again).
 pub fn copies(text: &[i32], prompt: &[i32]) -> bool {
-    text.len() >= MIN_TOKENS && common_subsequence(text, prompt) as f64 >= COPIED_SHARE * text.len() as f64
+    let common = common_subsequence(text, prompt) as f64;
+    text.len() >= MIN_TOKENS && (common >= COPIED_SHARE * text.len() as f64 || common >= COPIED_SHARE * prompt.len() as f64)
 }
 
 /// The ids of the tokens wholly before or wholly after bytes `run` of their joined
@@ -90,5 +94,16 @@ mod tests {
         assert!(!copies(&[3, 4, 50, 51, 52, 53, 12, 13], &prompt));
         // too short to judge
         assert!(!copies(&[3, 4, 5], &prompt));
+    }
+
+    #[test]
+    fn a_turn_holding_the_whole_prompt_and_more_is_a_copy() {
+        let prompt: Vec<i32> = (0..12).collect();
+        // the prompt, the agent's line (70..76), the prompt again
+        let copy: Vec<i32> = (0..12).chain(70..76).chain(0..12).collect();
+        assert!(copies(&copy, &prompt));
+        // a long turn that shares a few of the prompt's words
+        let own: Vec<i32> = [40, 41, 2, 3, 42, 43, 44, 7, 45, 46, 47, 48].to_vec();
+        assert!(!copies(&own, &prompt));
     }
 }
