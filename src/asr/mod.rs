@@ -64,6 +64,12 @@ impl Options {
     }
 }
 
+/// A turn this long (seconds) whose looping first pass kept fewer tokens than this
+/// per second is decoded on past the loop (see `continue_past_loop`): 「来週の水曜日の
+/// 夜6時に3人で予約したいんです。」 kept 22 tokens of 15.1 s; whole turns run 4–8 a second.
+const LONG_TURN_SECS: f64 = 8.0;
+const FEW_TOKENS_PER_SECOND: f64 = 2.5;
+
 /// The sampled retry's first temperature (then twice that): whisper's usual step.
 const RETRY_TEMPERATURE: f32 = 0.4;
 /// A pattern repeated this often, over this many tokens, is a loop, not speech.
@@ -193,13 +199,15 @@ struct Decoded {
     tokens: Vec<(i32, Vec<u8>)>,
     avg_logprob: f32,
     no_speech_prob: f32,
+    /// The tokens of the loop the text was cut before, if greedy decoding ran into one.
+    looped: Vec<i32>,
 }
 
 impl Decoded {
     /// A transcript of `tokens`, its text their bytes joined.
     fn of_tokens(tokens: Vec<(i32, Vec<u8>)>, avg_logprob: f32, no_speech_prob: f32) -> Decoded {
         let text = String::from_utf8_lossy(&token_bytes(&tokens)).into_owned();
-        Decoded { text, tokens, avg_logprob, no_speech_prob }
+        Decoded { text, tokens, avg_logprob, no_speech_prob, looped: Vec::new() }
     }
 
     /// The text tokens joined, so byte offsets in it line up with the tokens.
@@ -369,6 +377,7 @@ impl Recognizer {
         // whisper_full left its own tokens in the cache: ours start from nothing.
         let mut held = Held { state: &mut state, tokens: Vec::new(), threads: self.opts.threads };
         let no_speech_prob = self.sot_no_speech_prob(&mut held).unwrap_or(first.no_speech_prob);
+        let first = self.continue_past_loop(&mut held, lang, prompt, first, samples.len());
         if stop.load(Ordering::Relaxed) {
             bail!("speech recognition stopped");
         }
@@ -417,7 +426,7 @@ impl Recognizer {
         // usually right (the second listen then writes the number), and better
         // than a sampled retry, which tends to garble the whole turn; only a loop
         // that leaves next to nothing is decoded again with sampling.
-        let cut = first.cut(at);
+        let cut = Decoded { looped: first.ids()[at..].to_vec(), ..first.cut(at) };
         let retry = at < LOOP_TOKENS;
         if debugging() {
             eprintln!("asr: greedy pass repeats itself after {:?}{}", cut.text, if retry { "; sampling again" } else { "" });
@@ -509,7 +518,7 @@ impl Recognizer {
         }
         state.full(p, audio).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))?;
 
-        let mut out = Decoded { text: String::new(), tokens: Vec::new(), avg_logprob: 0.0, no_speech_prob: 0.0 };
+        let mut out = Decoded { text: String::new(), tokens: Vec::new(), avg_logprob: 0.0, no_speech_prob: 0.0, looped: Vec::new() };
         // Mean log-probability of the text tokens: low on invented text.
         let mut logp = 0f64;
         let eot = self.ctx.token_eot();
@@ -529,6 +538,35 @@ impl Recognizer {
             out.avg_logprob = (logp / out.tokens.len() as f64) as f32;
         }
         Ok(out)
+    }
+
+    /// A long turn whose greedy pass looped early and kept little (「来週の水曜日の夜6時に
+    /// 3人で予約したいんです。」 of 15 s, its name and number lost) is decoded on from
+    /// where it was cut, the loop's tokens not allowed, so its later sentences are heard.
+    fn continue_past_loop(&self, held: &mut Held, lang: &str, prompt: &str, first: Decoded, samples: usize) -> Decoded {
+        let secs = samples as f64 / crate::audio::SAMPLE_RATE as f64;
+        if first.looped.is_empty() || secs < LONG_TURN_SECS || first.tokens.len() as f64 >= secs * FEW_TOKENS_PER_SECOND {
+            return first;
+        }
+        let looped = first.looped.clone();
+        let forbid = |_: &[i32], logits: &mut [f32]| {
+            for &t in &looped {
+                if let Some(l) = logits.get_mut(t as usize) {
+                    *l = f32::NEG_INFINITY;
+                }
+            }
+            true
+        };
+        let budget = (max_tokens_for(samples) as usize).saturating_sub(first.tokens.len());
+        let Ok(more) = self.redecode(held, lang, prompt, &first.ids(), &forbid, budget) else { return first };
+        if debugging() {
+            eprintln!("asr: decoded on past the loop: {:?}", more.text);
+        }
+        let kept = match loop_start(&more.ids()) {
+            Some(at) => more.cut(at),
+            None => more,
+        };
+        if kept.tokens.len() > first.tokens.len() { Decoded { avg_logprob: first.avg_logprob, no_speech_prob: first.no_speech_prob, ..kept } } else { first }
     }
 
     /// When `first` announces a phone number but holds no well-formed one, listens
