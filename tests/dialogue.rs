@@ -255,6 +255,21 @@ fn an_offered_time_is_chosen_by_its_place() {
     assert!(r.contains("午前10時15分") && r.contains("よろしいでしょうか"), "{r}");
 }
 
+/// "The earlier one" and 「遅い方」 choose by the clock: offers are said nearest first.
+#[test]
+fn an_offered_time_is_chosen_by_the_clock() {
+    let mut c = Call::new("clinic", "en", "2026-11-27T10:00");
+    let r = c.say("Can I come in on Monday at 12:30? I'm Amy Wu, 080-1010-2020.");
+    assert!(r.contains("11:45 a.m. or") && r.contains("11:30 a.m."), "{r}");
+    let r = c.say("The earlier one, please.");
+    assert!(r.contains("11:30 a.m.") && !r.contains("11:45") && r.contains("Is that correct?"), "{r}");
+    let mut j = Call::new("clinic", "ja", "2026-11-27T10:00");
+    let r = j.say("月曜日の12時半に予約をお願いします。名前は小松、電話番号は080-1010-2020です。");
+    assert!(r.contains("午前11時45分") && r.contains("午前11時30分"), "{r}");
+    let r = j.say("遅い方でお願いします。");
+    assert!(r.contains("午前11時45分") && !r.contains("午前11時30分") && r.contains("よろしいでしょうか"), "{r}");
+}
+
 #[test]
 fn answers_hours_questions_from_the_profile() {
     let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");

@@ -11,7 +11,7 @@ mod say;
 pub use check::{alternatives, check, check_date, BookView, Problem};
 pub use say::{fill, Say};
 
-use crate::extract::{self, phone, Context, Slots, Source};
+use crate::extract::{self, phone, Chosen, Context, Slots, Source};
 use crate::grammar::Grammar;
 use crate::profile::{Profile, SLOTS};
 use crate::store::{NewReservation, Refusal, Reservation};
@@ -307,7 +307,11 @@ impl Call {
             lead.push(self.say().line("phone_wrong_length", &[("heard", self.say().phone(heard))]));
             return self.proceed(now, book, lead);
         }
-        let chosen = extract::offer_chosen(&self.grammar, text).and_then(|i| self.offers.get(i).copied());
+        let chosen = extract::offer_chosen(&self.grammar, text).and_then(|c| match c {
+            Chosen::Place(i) => self.offers.get(i).copied(),
+            Chosen::Earliest => self.offers.iter().min().copied(),
+            Chosen::Latest => self.offers.iter().max().copied(),
+        });
         if let (true, Some(at)) = (gave.is_empty(), chosen) {
             // "The second one": the offered time in that place.
             self.draft.date = Some(at.date());

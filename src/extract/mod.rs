@@ -278,8 +278,22 @@ pub fn slot_named(g: &Grammar, text: &str) -> Option<String> {
 }
 
 /// Which offered time the text chooses, from 0 ("the first one", 「最初の時間で」).
-pub fn offer_chosen(g: &Grammar, text: &str) -> Option<usize> {
-    phrase_key(&g.offer_chosen, &normalize(g, text))?.parse::<usize>().ok()?.checked_sub(1)
+pub fn offer_chosen(g: &Grammar, text: &str) -> Option<Chosen> {
+    match phrase_key(&g.offer_chosen, &normalize(g, text))?.as_str() {
+        "earliest" => Some(Chosen::Earliest),
+        "latest" => Some(Chosen::Latest),
+        place => Some(Chosen::Place(place.parse::<usize>().ok()?.checked_sub(1)?)),
+    }
+}
+
+/// Which of the offered times an answer picks: by its place in the offer ("the
+/// second one"), or by the clock ("the earlier one": offers are said nearest first,
+/// not in time order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chosen {
+    Place(usize),
+    Earliest,
+    Latest,
 }
 
 /// The key of the first entry with a phrase that occurs in `norm`.

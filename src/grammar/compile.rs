@@ -212,8 +212,9 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     if let Some(k) = rules_file.phone_part.keys().find(|k| !matches!(k.as_str(), "first" | "last")) {
         bail!("phone_part: {k:?} is neither first nor last");
     }
-    if let Some(k) = rules_file.offer_chosen.keys().find(|k| !k.parse::<usize>().is_ok_and(|n| n >= 1)) {
-        bail!("offer_chosen: {k:?} is not an offer's place (1, 2 …)");
+    let chosen = |k: &str| matches!(k, "earliest" | "latest") || k.parse::<usize>().is_ok_and(|n| n >= 1);
+    if let Some(k) = rules_file.offer_chosen.keys().find(|k| !chosen(k)) {
+        bail!("offer_chosen: {k:?} is neither an offer's place (1, 2 …) nor earliest or latest");
     }
 
     let spec = &rules_file.phone;
