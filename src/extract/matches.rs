@@ -61,12 +61,7 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
                 }
             }
             let core = match rule.slot {
-                Slot::Name => {
-                    let parts = ["name", "name_rest"].map(|part| rule.regex.capture_names().flatten().find(|n| n.split("__").next() == Some(part)).and_then(|n| c.name(n)));
-                    let parts = parts.iter().flatten();
-                    let start = parts.clone().map(|m| m.start()).min().unwrap_or(whole.start());
-                    start..parts.map(|m| m.end()).max().unwrap_or(whole.end())
-                }
+                Slot::Name => name_span(&rule.regex, &c).unwrap_or(whole.range()),
                 _ => whole.range(),
             };
             all.push(Match { slot: Some(rule.slot), alone: rule.alone, start: whole.start(), end: whole.end(), core, caps });
@@ -83,6 +78,18 @@ pub fn find(g: &Grammar, text: &str) -> Vec<Match> {
     let given = given_names_in_names(g, text, &all);
     all.retain(|m| m.slot == Some(Slot::Name) || !given.iter().any(|r| m.start >= r.start && m.end <= r.end));
     keep_longest(all)
+}
+
+/// Where a name match's name lies (its `name` and `name_rest` groups), without the
+/// cue before it and the words that end it.
+fn name_span(re: &regex::Regex, c: &regex::Captures) -> Option<std::ops::Range<usize>> {
+    let parts: Vec<_> = re
+        .capture_names()
+        .flatten()
+        .filter(|n| matches!(n.split("__").next(), Some("name" | "name_rest")))
+        .filter_map(|n| c.name(n))
+        .collect();
+    Some(parts.iter().map(|m| m.start()).min()?..parts.iter().map(|m| m.end()).max()?)
 }
 
 /// Where a name match holds a listed given name (`names.given`): 今日 in 田中今日子 and
