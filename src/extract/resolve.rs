@@ -204,7 +204,9 @@ fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
             return v.to_string();
         }
     }
-    if g.names.one_sound_off.as_ref().is_some_and(|re| re.is_match(&name)) {
+    // A given name said alone (さくら) is no family name misheard (佐久間).
+    let given = g.names.given.as_ref().is_some_and(|l| g.list_holds(l, &name));
+    if !given && g.names.one_sound_off.as_ref().is_some_and(|re| re.is_match(&name)) {
         if let Some(v) = one_off(g, list, &name) {
             return v.to_string();
         }
@@ -314,5 +316,14 @@ mod tests {
         assert_eq!(name_of("さくら").as_deref(), Some("さくら"));
         assert_eq!(name_of("山田太郎").as_deref(), Some("山田太郎"));
         assert_eq!(name_of("有吉").as_deref(), Some("有吉"));
+    }
+
+    #[test]
+    fn a_kana_name_one_sound_off_one_listed_name_is_that_name() {
+        assert_eq!(name_of("わたなめ").as_deref(), Some("渡辺"));
+        assert_eq!(name_of("ワタナメ").as_deref(), Some("渡辺"));
+        // typed, it is kept as written
+        let g = Grammar::load_from(&Grammar::root(), "ja").unwrap();
+        assert_eq!(name(&g, &[Capture::new("name", "わたなめ".into())], Source::Typed).as_deref(), Some("わたなめ"));
     }
 }
