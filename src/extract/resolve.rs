@@ -207,26 +207,13 @@ fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
     // A given name said alone (さくら) is no family name misheard (佐久間).
     let given = g.names.given.as_ref().is_some_and(|l| g.list_holds(l, &name));
     if !given && g.names.one_sound_off.as_ref().is_some_and(|re| re.is_match(&name)) {
-        if let Some(v) = one_off(g, list, &name) {
+        // わたなめ → わたなべ → 渡辺: the readings are the list's forms
+        let forms = g.lists.get(list).into_iter().flatten().map(|(form, value)| (form.as_str(), value.as_str()));
+        if let Some(v) = only_one_near(forms, &name.to_lowercase()) {
             return v.to_string();
         }
     }
     name
-}
-
-/// The one listed name with a form that differs from `heard` in exactly one
-/// character (わたなめ → わたなべ → 渡辺), if only one has such a form.
-fn one_off<'g>(g: &'g Grammar, list: &str, heard: &str) -> Option<&'g str> {
-    let heard: Vec<char> = heard.to_lowercase().chars().collect();
-    let mut found: Option<&str> = None;
-    for (form, value) in g.lists.get(list)? {
-        let form: Vec<char> = form.chars().collect();
-        let near = form.len() == heard.len() && form.iter().zip(&heard).filter(|(a, b)| a != b).count() == 1;
-        if near && found.replace(value.as_str()).is_some_and(|v| v != value) {
-            return None;
-        }
-    }
-    found
 }
 
 /// A name written all in lower case ("mia chen", as some recognisers write) with a
@@ -253,14 +240,23 @@ fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
     if words.len() < 2 || first.chars().count() < MIN_MENDED || g.list_holds(list, &first) {
         return name.to_string();
     }
-    let mut near: Vec<&str> = forms.values().filter(|v| one_letter_apart(&v.to_lowercase(), &first)).map(String::as_str).collect();
-    // A name with several spellings is one name.
-    near.sort_unstable();
-    near.dedup();
-    if let [one] = near.as_slice() {
+    if let Some(one) = only_one_near(forms.values().map(|v| (v.as_str(), v.as_str())), &first) {
         words[0] = one;
     }
     words.join(" ")
+}
+
+/// The one value whose form (compared in lower case) is one letter apart from
+/// `heard`, if exactly one value has such a form: a name with several spellings is
+/// one name.
+fn only_one_near<'g>(forms: impl Iterator<Item = (&'g str, &'g str)>, heard: &str) -> Option<&'g str> {
+    let mut near: Vec<&str> = forms.filter(|(form, _)| one_letter_apart(&form.to_lowercase(), heard)).map(|(_, value)| value).collect();
+    near.sort_unstable();
+    near.dedup();
+    match near.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
 }
 
 /// Same length, one letter different.
