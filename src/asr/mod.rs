@@ -65,10 +65,17 @@ impl Options {
 }
 
 /// A turn this long (seconds) whose looping first pass kept fewer tokens than this
-/// per second is decoded on past the loop (see `continue_past_loop`): 「来週の水曜日の
+/// per second is decoded on past the loop (see `continue_past_stop`): 「来週の水曜日の
 /// 夜6時に3人で予約したいんです。」 kept 22 tokens of 15.1 s; whole turns run 4–8 a second.
 const LONG_TURN_SECS: f64 = 8.0;
 const FEW_TOKENS_PER_SECOND: f64 = 2.5;
+/// A turn this long whose first pass simply ended with so few tokens is decoded on
+/// too: on the phone, "… at noon, please. This is Mr. Patel, 080-1212-3434." of 8.9 s
+/// ended after "please" (9 tokens), and "… my number is" of 9.9 s before the number.
+const STOPPED_TURN_SECS: f64 = 4.0;
+/// What was decoded on past an early end is kept only when this likely a token (mean
+/// natural log): on the phone, the words left out scored −0.53.
+const STOPPED_LOGPROB: f32 = -1.0;
 
 /// The sampled retry's first temperature (then twice that): whisper's usual step.
 const RETRY_TEMPERATURE: f32 = 0.4;
@@ -167,9 +174,10 @@ const NO_SPEECH_THOLD: f32 = 0.6;
 /// as in OpenAI's own test. Measured on the dev set's turns: speech up to 0.80, its
 /// mean log-probability then −0.36 to −0.51; brown noise, a square wave and noise
 /// with a tone 0.59–0.85, at −0.91 to −1.83. P(no speech) alone dropped a whole
-/// booking request ("Table for three on Saturday at noon, …", 0.54).
+/// booking request ("Table for three on Saturday at noon, …", 0.54); on the phone the
+/// same request, its opening garbled, had 0.79 and −0.74, so the line is at −0.8.
 const NO_SPEECH_DROP: f32 = 0.5;
-const NO_SPEECH_LOGPROB: f32 = -0.7;
+const NO_SPEECH_LOGPROB: f32 = -0.8;
 /// P(no speech) above which a `doubtful` phrase (grammars/<lang>/asr_invented.toml) is dropped.
 const DOUBTFUL_NO_SPEECH: f32 = 0.3;
 
@@ -377,7 +385,7 @@ impl Recognizer {
         // whisper_full left its own tokens in the cache: ours start from nothing.
         let mut held = Held { state: &mut state, tokens: Vec::new(), threads: self.opts.threads };
         let no_speech_prob = self.sot_no_speech_prob(&mut held).unwrap_or(first.no_speech_prob);
-        let first = self.continue_past_loop(&mut held, lang, prompt, first, samples.len());
+        let first = self.continue_past_stop(&mut held, lang, prompt, first, samples.len());
         if stop.load(Ordering::Relaxed) {
             bail!("speech recognition stopped");
         }
@@ -543,14 +551,18 @@ impl Recognizer {
     /// A long turn whose greedy pass looped early and kept little (「来週の水曜日の夜6時に
     /// 3人で予約したいんです。」 of 15 s, its name and number lost) is decoded on from
     /// where it was cut, the loop's tokens not allowed, so its later sentences are heard.
-    fn continue_past_loop(&self, held: &mut Held, lang: &str, prompt: &str, first: Decoded, samples: usize) -> Decoded {
+    /// One that ended early without looping is decoded on with the end not allowed at
+    /// once: whisper then goes on to the words it had left out.
+    fn continue_past_stop(&self, held: &mut Held, lang: &str, prompt: &str, first: Decoded, samples: usize) -> Decoded {
         let secs = samples as f64 / crate::audio::SAMPLE_RATE as f64;
-        if first.looped.is_empty() || secs < LONG_TURN_SECS || first.tokens.len() as f64 >= secs * FEW_TOKENS_PER_SECOND {
+        let long = if first.looped.is_empty() { STOPPED_TURN_SECS } else { LONG_TURN_SECS };
+        if secs < long || first.tokens.len() as f64 >= secs * FEW_TOKENS_PER_SECOND {
             return first;
         }
-        let looped = first.looped.clone();
-        let forbid = |_: &[i32], logits: &mut [f32]| {
-            for &t in &looped {
+        let (looped, stopped_at, eot) = (first.looped.clone(), first.tokens.len(), self.ctx.token_eot());
+        let forbid = |so_far: &[i32], logits: &mut [f32]| {
+            let barred = looped.iter().chain((so_far.len() == stopped_at).then_some(&eot));
+            for &t in barred {
                 if let Some(l) = logits.get_mut(t as usize) {
                     *l = f32::NEG_INFINITY;
                 }
@@ -560,13 +572,29 @@ impl Recognizer {
         let budget = (max_tokens_for(samples) as usize).saturating_sub(first.tokens.len());
         let Ok(more) = self.redecode(held, lang, prompt, &first.ids(), &forbid, budget) else { return first };
         if debugging() {
-            eprintln!("asr: decoded on past the loop: {:?}", more.text);
+            eprintln!("asr: decoded on past the {}: {:?} (avg_logprob {:.3})", if looped.is_empty() { "end" } else { "loop" }, more.text, more.avg_logprob);
         }
         let kept = match loop_start(&more.ids()) {
             Some(at) => more.cut(at),
             None => more,
         };
-        if kept.tokens.len() > first.tokens.len() { Decoded { avg_logprob: first.avg_logprob, no_speech_prob: first.no_speech_prob, ..kept } } else { first }
+        let added = kept.tokens.len().saturating_sub(stopped_at);
+        if added == 0 {
+            return first;
+        }
+        if looped.is_empty() {
+            // Forced on, the decoder may only say the turn again ("So I know 1234…
+            // So I know 1234…") or invent: then the first pass stands.
+            let new = kept.text.strip_prefix(first.text.as_str()).unwrap_or(&kept.text).trim();
+            if kept.avg_logprob < STOPPED_LOGPROB || first.text.contains(new) {
+                return first;
+            }
+        }
+        // The whole turn's mean, for the no-speech test: the first pass alone may be
+        // a garbled opening ("Channel 43 on Saturday", −1.14).
+        let n = (stopped_at + added) as f32;
+        let avg_logprob = if looped.is_empty() { (first.avg_logprob * stopped_at as f32 + kept.avg_logprob * added as f32) / n } else { first.avg_logprob };
+        Decoded { avg_logprob, no_speech_prob: first.no_speech_prob, ..kept }
     }
 
     /// When `first` announces a phone number but holds no well-formed one, listens
