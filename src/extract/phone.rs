@@ -38,7 +38,10 @@ pub fn number_in(g: &Grammar, run: &str) -> Option<(String, std::ops::Range<usiz
         .collect();
     let read = |spans: &[&[Token]]| {
         let found = spans.iter().find_map(|s| Some((digits(s), *s)).filter(|(d, _)| plan.valid(d)));
-        found.or_else(|| spans.iter().find_map(|s| Some((plan.repair(s)?, *s)))).map(|(d, s)| (d, s[0].at.0..s[s.len() - 1].at.1))
+        found
+            .or_else(|| spans.iter().find_map(|s| Some((said_twice(&digits(s))?, *s)).filter(|(d, _)| plan.valid(d))))
+            .or_else(|| spans.iter().find_map(|s| Some((plan.repair(s)?, *s))))
+            .map(|(d, s)| (d, s[0].at.0..s[s.len() - 1].at.1))
     };
     // The recogniser often loses a leading "oh" ("8-0-2222-4444" for 080-…); every
     // domestic number starts with the trunk prefix, so a number heard without it is
@@ -54,6 +57,13 @@ pub fn number_in(g: &Grammar, run: &str) -> Option<(String, std::ops::Range<usiz
         .collect();
     let with_trunk: Vec<&[Token]> = with_trunk.iter().map(Vec::as_slice).collect();
     read(&planned).or_else(|| read(&with_trunk))
+}
+
+/// The number in digits that say one number twice running ("090 1234 5678, 090 1234
+/// 5678": the caller repeats it to be sure).
+fn said_twice(digits: &str) -> Option<String> {
+    let (a, b) = digits.split_at(digits.len() / 2);
+    (!a.is_empty() && a == b).then(|| a.to_string())
 }
 
 /// Digits that look like a phone number said wrongly (a digit too many or too

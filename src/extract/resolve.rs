@@ -172,7 +172,13 @@ pub fn name(g: &Grammar, caps: &[Capture], source: Source) -> Option<String> {
     let name = name.trim_matches(|c: char| c.is_whitespace() || ".,、。!?！？".contains(c));
     let name = tidy_name(g, &capitalised(g, name), source);
     let lower = name.to_lowercase();
-    (!name.is_empty() && !g.not_names.contains(&lower)).then_some(name)
+    (!name.is_empty() && !g.not_names.contains(&lower) && !ends_in_not_name(g, &lower)).then_some(name)
+}
+
+/// In a language written without spaces, a name that ends in a word of two or more
+/// characters that is no name: 「全部大丈夫です」 says 大丈夫, it names no one.
+fn ends_in_not_name(g: &Grammar, lower: &str) -> bool {
+    !g.lang_has_spaces() && g.not_names.iter().any(|w| w.chars().count() >= 2 && lower.len() > w.len() && lower.ends_with(w.as_str()))
 }
 
 /// The grammar's name rewrites (a stray sound before a kanji name), then, for a
