@@ -10,6 +10,7 @@
 //! shift: `hours` and/or `minutes`, `half` (any text: 30 minutes more), and `way`
 //! (`later` or `earlier`).
 
+use unicode_normalization::UnicodeNormalization;
 use super::Source;
 use crate::grammar::{Capture, Grammar};
 use crate::profile::{parse_weekday, Profile};
@@ -210,6 +211,9 @@ fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
             return v.to_string();
         }
     }
+    if let Some(v) = kana_ending(g, list, &name) {
+        return v.to_string();
+    }
     // A given name said alone (さくら) is no family name misheard (佐久間).
     let given = g.names.given.as_ref().is_some_and(|l| g.list_holds(l, &name));
     if !given && g.names.one_sound_off.as_ref().is_some_and(|re| re.is_match(&name)) {
@@ -255,19 +259,61 @@ fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
 /// The one value whose form (compared in lower case) is one letter apart from
 /// `heard`, if exactly one value has such a form: a name with several spellings is
 /// one name.
+/// When several are that near, the one whose letter differs only by its marks
+/// wins, if it alone does: おかわ is one sound from おがわ (小川), おかだ and おかの,
+/// and a voiced sound heard unvoiced is the likeliest slip.
 fn only_one_near<'g>(forms: impl Iterator<Item = (&'g str, &'g str)>, heard: &str) -> Option<&'g str> {
-    let mut near: Vec<&str> = forms.filter(|(form, _)| one_letter_apart(&form.to_lowercase(), heard)).map(|(_, value)| value).collect();
+    let mut near: Vec<(&str, bool)> = forms
+        .filter_map(|(form, value)| {
+            let form = form.to_lowercase();
+            let (x, y) = one_letter_apart(&form, heard)?;
+            Some((value, base_letter(x) == base_letter(y)))
+        })
+        .collect();
     near.sort_unstable();
     near.dedup();
-    match near.as_slice() {
+    let single = |near: &[(&'g str, bool)]| -> Option<&'g str> {
+        let mut values: Vec<&str> = near.iter().map(|(v, _)| *v).collect();
+        values.dedup();
+        match values.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    };
+    single(&near).or_else(|| single(&near.iter().copied().filter(|(_, marks_only)| *marks_only).collect::<Vec<_>>()))
+}
+
+/// Same length, one letter different: the two letters that differ.
+fn one_letter_apart(a: &str, b: &str) -> Option<(char, char)> {
+    if a.chars().count() != b.chars().count() {
+        return None;
+    }
+    let mut diff = a.chars().zip(b.chars()).filter(|(x, y)| x != y);
+    let first = diff.next()?;
+    diff.next().is_none().then_some(first)
+}
+
+/// The one listed name a name part in kanji, part in kana is (上だ → 上田, 前だ → 前田):
+/// of the same length, starting with its kanji, its reading ending with its kana.
+fn kana_ending<'g>(g: &'g Grammar, list: &str, name: &str) -> Option<&'g str> {
+    let c = g.names.kana_ending.as_ref()?.captures(name)?;
+    let (kanji, kana) = (c.name("kanji")?.as_str(), c.name("kana")?.as_str());
+    let len = name.chars().count();
+    let mut found: Vec<&str> = g.lists.get(list)?.iter()
+        .filter(|(reading, value)| value.starts_with(kanji) && value.chars().count() == len && reading.ends_with(kana))
+        .map(|(_, value)| value.as_str())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    match found.as_slice() {
         [one] => Some(one),
         _ => None,
     }
 }
 
-/// Same length, one letter different.
-fn one_letter_apart(a: &str, b: &str) -> bool {
-    a.chars().count() == b.chars().count() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
+/// A letter without its marks: か for が and ぱ, e for é.
+fn base_letter(c: char) -> Option<char> {
+    std::iter::once(c).nfd().next()
 }
 
 #[cfg(test)]
@@ -327,5 +373,23 @@ mod tests {
         // typed, it is kept as written
         let g = Grammar::load_from(&Grammar::root(), "ja").unwrap();
         assert_eq!(name(&g, &[Capture::new("name", "わたなめ".into())], Source::Typed).as_deref(), Some("わたなめ"));
+    }
+
+    #[test]
+    fn a_name_ending_in_kana_is_the_listed_name_read_so() {
+        assert_eq!(name_of("上だ").as_deref(), Some("上田"));
+        assert_eq!(name_of("前だ").as_deref(), Some("前田"));
+        // 山田 and 山下 both start with 山 and have two characters; only 山田 ends in だ
+        assert_eq!(name_of("山だ").as_deref(), Some("山田"));
+        // no listed name of that length ends so: kept
+        assert_eq!(name_of("上ぽ").as_deref(), Some("上ぽ"));
+    }
+
+    #[test]
+    fn among_several_names_one_sound_off_a_voicing_slip_decides() {
+        // おかわ is one sound from おがわ (小川) and from おかだ (岡田): only 小川 differs by a mark
+        assert_eq!(name_of("おかわ").as_deref(), Some("小川"));
+        // two names one sound off, neither by a mark alone: kept as heard
+        assert_eq!(name_of("まくだ").as_deref(), Some("まくだ"), "ますだ (増田) and まつだ (松田)");
     }
 }
