@@ -9,7 +9,7 @@
 
 use super::{debugging, tokens_before, Decoded, Held, Recognizer};
 use crate::grammar::Grammar;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::sync::Arc;
 
 /// Names kept at each step of the listen: with three, 田中 was lost to names that
@@ -22,6 +22,9 @@ const FIRST_WIDTH: usize = 12;
 const NAMES_WEIGHED: usize = 3;
 /// Characters after the name scored with it: enough to tell where it ends.
 const NAME_CONTEXT_CHARS: usize = 6;
+
+/// Names kept for each word listened for after a cue.
+const CUE_WIDTH: usize = 3;
 
 /// The fewest characters a given name after a family name has (see `given_part`).
 const MIN_GIVEN_CHARS: usize = 2;
@@ -39,6 +42,26 @@ pub struct NameCheck {
     /// be weighed against it.
     likeness: f64,
     grammar: Arc<Grammar>,
+    /// Where a name is said but none was heard ("My name's more abandoned"): a cue,
+    /// what ends the words after it, the lists those words are listened for in (one
+    /// per word, in order) and how much likelier a listed name is than those words.
+    cue: Option<Cue>,
+}
+
+struct Cue {
+    cue: regex::Regex,
+    end: regex::Regex,
+    lists: Vec<String>,
+    prior: f64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CueFile {
+    cue: String,
+    end: String,
+    lists: Vec<String>,
+    prior: f64,
 }
 
 #[derive(serde::Deserialize)]
@@ -53,6 +76,8 @@ struct NameFile {
     prior: f64,
     #[serde(default)]
     likeness: f64,
+    #[serde(default)]
+    after_cue: Option<CueFile>,
 }
 
 impl NameCheck {
@@ -70,7 +95,17 @@ impl NameCheck {
         if !(0.0..=1.0).contains(&file.likeness) {
             anyhow::bail!("{}: likeness must be between 0 and 1", path.display());
         }
-        Ok(NameCheck { first: file.first, last: file.last, given: file.given, prior: file.prior, likeness: file.likeness, grammar })
+        let cue = match file.after_cue {
+            Some(c) => {
+                if let Some(l) = c.lists.iter().find(|l| !grammar.lists.contains_key(l.as_str())) {
+                    anyhow::bail!("{}: no list `{l}` in the {lang} grammar", path.display());
+                }
+                let re = |p: &str| regex::Regex::new(p).with_context(|| format!("{}: bad pattern {p:?}", path.display()));
+                Some(Cue { cue: re(&c.cue)?, end: re(&c.end)?, lists: c.lists, prior: c.prior })
+            }
+            None => None,
+        };
+        Ok(NameCheck { first: file.first, last: file.last, given: file.given, prior: file.prior, likeness: file.likeness, grammar, cue })
     }
 
     /// Whether a listed name is spelled enough like the word heard to be weighed
@@ -131,6 +166,18 @@ impl NameCheck {
         (word[family..].chars().count() >= MIN_GIVEN_CHARS || family == word.len()).then_some((family..word.len(), given))
     }
 
+    /// The words after a name cue in `text` when the extractor finds no name there:
+    /// their byte range, from the cue's end to what ends them.
+    fn unheard_after_cue(&self, text: &str) -> Option<(std::ops::Range<usize>, &Cue)> {
+        let cue = self.cue.as_ref()?;
+        if crate::extract::name_heard(&self.grammar, text).is_some() {
+            return None;
+        }
+        let start = cue.cue.find(text)?.end();
+        let end = cue.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
+        (end > start && !text[start..end].trim().is_empty()).then_some((start..end, cue))
+    }
+
     /// Every way the lists write a name: the names and their other spellings.
     fn forms<'a>(&'a self, lists: &[&str]) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
@@ -168,6 +215,23 @@ impl Recognizer {
     /// `heard` with each unlisted word of its name heard again (see the module).
     pub(super) fn hear_name_again(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
         let (Some(check), Some(joined)) = (self.name_check(lang), heard.joined()) else { return heard };
+        if let Some((words, cue)) = check.unheard_after_cue(&joined) {
+            let Some(in_text) = same_place(&joined, &heard.text, words.clone()) else { return heard };
+            return match self.listen_after_cue(held, lang, prompt, &heard, &joined, words, check, cue) {
+                Ok(Some(name)) => {
+                    let mut text = heard.text.clone();
+                    text.replace_range(in_text, &name);
+                    Decoded { text, ..heard }
+                }
+                Ok(None) => heard,
+                Err(e) => {
+                    if debugging() {
+                        eprintln!("asr: no name listened for after the cue: {e:#}");
+                    }
+                    heard
+                }
+            };
+        }
         let mut text = heard.text.clone();
         // Right to left, so that a replaced word leaves the others' offsets alone.
         for (word, lists) in check.unlisted(&joined).into_iter().rev() {
@@ -230,6 +294,59 @@ impl Recognizer {
         }
         let best = (0..names.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
         Ok((best > 0).then(|| names[best].clone()))
+    }
+
+    /// The listed name (a word of each of the cue's lists in turn, or of the first
+    /// alone) the audio fits better than the words at `words` of `joined`, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn listen_after_cue(
+        &self,
+        held: &mut Held,
+        lang: &str,
+        prompt: &str,
+        heard: &Decoded,
+        joined: &str,
+        words: std::ops::Range<usize>,
+        check: &NameCheck,
+        cue: &Cue,
+    ) -> Result<Option<String>> {
+        let started = std::time::Instant::now();
+        let prefix = tokens_before(&heard.tokens, words.start);
+        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
+        let between = &joined[start..words.start];
+        // Word by word: the likeliest few of each list after the ones kept before.
+        let mut kept: Vec<String> = vec![String::new()];
+        let mut names: Vec<String> = Vec::new();
+        for list in &cue.lists {
+            let forms = check.forms(&[list.as_str()]);
+            let mut next = Vec::new();
+            for so_far in &kept {
+                // The words kept so far lead every name of this list.
+                let lead = if so_far.is_empty() { between.to_string() } else { format!("{between}{so_far} ") };
+                let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{lead}{f}"))).collect::<Result<_>>()?;
+                for i in self.listen_among(held, lang, prompt, &prefix, &said)?.into_iter().take(CUE_WIDTH) {
+                    let name = if so_far.is_empty() { forms[i].to_string() } else { format!("{so_far} {}", forms[i]) };
+                    next.push(name);
+                }
+            }
+            names.extend(next.iter().cloned());
+            kept = next;
+        }
+        names.dedup();
+        if names.is_empty() {
+            return Ok(None);
+        }
+        let first = joined[words.clone()].to_string();
+        let candidates: Vec<String> = std::iter::once(first).chain(names).collect();
+        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, words, &candidates, NAME_CONTEXT_CHARS)?;
+        for s in scores.iter_mut().skip(1) {
+            *s += cue.prior;
+        }
+        if debugging() {
+            eprintln!("asr: name listened for after its cue in {} ms: {:?}", started.elapsed().as_millis(), candidates.iter().zip(&scores).collect::<Vec<_>>());
+        }
+        let best = (0..candidates.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+        Ok((best > 0).then(|| candidates[best].clone()))
     }
 
     /// Beam search after `prefix` allowing only token sequences that begin one of
