@@ -464,6 +464,19 @@ mod tests {
     }
 
     #[test]
+    fn words_after_a_name_cue_are_listened_for_again_only_when_no_name_was_found() {
+        let en = NameCheck::load("en").unwrap();
+        let heard = "My name's more abandoned and my mobile is 080-4916-2735.";
+        let at = heard.find("more").unwrap();
+        let (words, _) = en.unheard_after_cue(heard).unwrap();
+        assert_eq!(words, at..at + "more abandoned".len());
+        assert!(en.unheard_after_cue("My name's Laura Bennett and my mobile is 080-4916-2735.").is_none(), "a name was heard");
+        assert!(en.unheard_after_cue("Tomorrow at 7 for two.").is_none(), "no cue");
+        // Japanese has no such cue
+        assert!(NameCheck::load("ja").unwrap().unheard_after_cue("名前は頭かです。").is_none());
+    }
+
+    #[test]
     fn only_names_spelled_near_what_was_heard_are_weighed_in_english() {
         let en = NameCheck::load("en").unwrap();
         assert!(en.alike("Wilton", "Wilson"));
