@@ -29,10 +29,20 @@ pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
     if days.is_some() || weeks.is_some() {
         return today.checked_add_signed(Duration::days(days.unwrap_or(0) + 7 * weeks.unwrap_or(0)));
     }
-    // A calendar date wins over the weekday said with it (「12月4日金曜日」).
     let Some(day) = num(caps, "day") else {
         return weekday(caps, today);
     };
+    // A calendar date said with its weekday (「12月4日金曜日」, "Saturday, November 14")
+    // is that date if it falls on that weekday; if not, one of the two was misheard or
+    // misspoken, and no date is taken: the agent asks.
+    let date = calendar_date(caps, today, day)?;
+    match get(caps, "weekday").and_then(parse_weekday) {
+        Some(wd) if wd != date.weekday() => None,
+        _ => Some(date),
+    }
+}
+
+fn calendar_date(caps: &[Capture], today: NaiveDate, day: i64) -> Option<NaiveDate> {
     let day = u32::try_from(day).ok()?;
     match (num(caps, "month"), num(caps, "year")) {
         (Some(m), Some(y)) => NaiveDate::from_ymd_opt(y as i32, m as u32, day),
