@@ -269,6 +269,7 @@ fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
 /// The one value whose form (compared in lower case) is one letter apart from
 /// `heard`, if exactly one value has such a form: a name with several spellings is
 /// one name.
+///
 /// When several are that near, the one whose letter differs only by its marks
 /// wins, if it alone does: おかわ is one sound from おがわ (小川), おかだ and おかの,
 /// and a voiced sound heard unvoiced is the likeliest slip.
