@@ -159,7 +159,11 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
     let normalize = lex
         .normalize
         .iter()
-        .map(|(p, r)| Ok((c.regex(p).with_context(|| format!("normalize {p:?}"))?, r.clone())))
+        .map(|(p, r)| {
+            // The recogniser writes a word in katakana as often as in hiragana (シチジ).
+            let p = if c.kana { kana_either(p) } else { p.clone() };
+            Ok((c.regex(&p).with_context(|| format!("normalize {p:?}"))?, r.clone()))
+        })
         .collect::<Result<_>>()?;
 
     let rules_file = raw.rules;
@@ -452,6 +456,33 @@ impl Compiler {
     }
 }
 
+/// `pattern` with each hiragana letter matching its katakana too: しちじ → [しシ][ちチ][じジ],
+/// [^ゅゃょ] → [^ゅュゃャょョ]. Escaped characters are left alone.
+fn kana_either(pattern: &str) -> String {
+    let mut out = String::new();
+    let (mut in_class, mut escaped) = (false, false);
+    for c in pattern.chars() {
+        let kata = to_katakana(&c.to_string());
+        if escaped {
+            escaped = false;
+            out.push(c);
+        } else if c == '\\' {
+            escaped = true;
+            out.push(c);
+        } else if kata != c.to_string() {
+            if in_class { out.push(c); out.push_str(&kata) } else { out.push_str(&format!("[{c}{kata}]")) }
+        } else {
+            match c {
+                '[' => in_class = true,
+                ']' => in_class = false,
+                _ => {}
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Hiragana and katakana sit 0x60 code points apart.
 pub fn to_katakana(s: &str) -> String {
     s.chars()
@@ -469,4 +500,16 @@ pub fn to_hiragana(s: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewrite_in_hiragana_matches_katakana_too() {
+        assert_eq!(kana_either("しちじ"), "[しシ][ちチ][じジ]");
+        assert_eq!(kana_either("くじ([^ゅゃょ]|$)"), "[くク][じジ]([^ゅュゃャょョ]|$)");
+        assert_eq!(kana_either("\\p{Hiragana}7時"), "\\p{Hiragana}7時");
+    }
 }
