@@ -285,12 +285,23 @@ impl Recognizer {
             return Ok(None);
         }
         let names: Vec<String> = names.into_iter().map(str::to_string).collect();
-        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, word, &names, NAME_CONTEXT_CHARS)?;
+        let best = self.likeliest_name(held, lang, prompt, heard, joined, word, &names, check.prior)?;
+        if debugging() {
+            eprintln!("asr: name heard again in {} ms", started.elapsed().as_millis());
+        }
+        Ok(best)
+    }
+
+    /// Which of `names` fits the audio best at `at` of `joined`, each after the
+    /// first (the words heard) given `prior` more: that name, unless it is the first.
+    #[allow(clippy::too_many_arguments)]
+    fn likeliest_name(&self, held: &mut Held, lang: &str, prompt: &str, heard: &Decoded, joined: &str, at: std::ops::Range<usize>, names: &[String], prior: f64) -> Result<Option<String>> {
+        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, at, names, NAME_CONTEXT_CHARS)?;
         for s in scores.iter_mut().skip(1) {
-            *s += check.prior;
+            *s += prior;
         }
         if debugging() {
-            eprintln!("asr: name heard again in {} ms: {:?}", started.elapsed().as_millis(), names.iter().zip(&scores).collect::<Vec<_>>());
+            eprintln!("asr: names weighed: {:?}", names.iter().zip(&scores).collect::<Vec<_>>());
         }
         let best = (0..names.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
         Ok((best > 0).then(|| names[best].clone()))
@@ -338,15 +349,11 @@ impl Recognizer {
         }
         let first = joined[words.clone()].to_string();
         let candidates: Vec<String> = std::iter::once(first).chain(names).collect();
-        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, words, &candidates, NAME_CONTEXT_CHARS)?;
-        for s in scores.iter_mut().skip(1) {
-            *s += cue.prior;
-        }
+        let best = self.likeliest_name(held, lang, prompt, heard, joined, words, &candidates, cue.prior)?;
         if debugging() {
-            eprintln!("asr: name listened for after its cue in {} ms: {:?}", started.elapsed().as_millis(), candidates.iter().zip(&scores).collect::<Vec<_>>());
+            eprintln!("asr: name listened for after its cue in {} ms", started.elapsed().as_millis());
         }
-        let best = (0..candidates.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
-        Ok((best > 0).then(|| candidates[best].clone()))
+        Ok(best)
     }
 
     /// Beam search after `prefix` allowing only token sequences that begin one of
