@@ -227,6 +227,15 @@ impl Decoded {
         self.tokens.iter().map(|(t, _)| *t).collect()
     }
 
+    /// For text put in at byte `at` of `joined` (the tokens' text): the tokens kept
+    /// before it (`tokens_before`) and what lies between them and `at`, which the new
+    /// text must be said after (" " in English).
+    fn lead_to<'a>(&self, joined: &'a str, at: usize) -> (Vec<i32>, &'a str) {
+        let prefix = tokens_before(&self.tokens, at);
+        let start: usize = self.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
+        (prefix, &joined[start..at])
+    }
+
     /// The first `n` tokens only.
     fn cut(&self, n: usize) -> Decoded {
         Decoded::of_tokens(self.tokens[..n.min(self.tokens.len())].to_vec(), self.avg_logprob, self.no_speech_prob)
@@ -714,11 +723,10 @@ impl Recognizer {
         candidates: &[String],
         context: usize,
     ) -> Result<(Vec<String>, Vec<f64>)> {
-        let prefix = tokens_before(&heard.tokens, at.start);
-        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
+        let (prefix, between) = heard.lead_to(joined, at.start);
         let after: String = joined[at.end..].chars().take(context).collect();
         let ends = at.end + after.len() == joined.len();
-        let tails: Vec<String> = candidates.iter().map(|c| format!("{}{c}{after}", &joined[start..at.start])).collect();
+        let tails: Vec<String> = candidates.iter().map(|c| format!("{between}{c}{after}")).collect();
         let scores = self.score_tails(held, lang, prompt, &prefix, &tails, ends)?;
         Ok((tails, scores))
     }

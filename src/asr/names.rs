@@ -7,7 +7,7 @@
 //! encoded, with a few characters of what follows, and the likeliest is kept. A name
 //! the lists lack stays when the audio fits it better than any listed name.
 
-use super::{debugging, tokens_before, Decoded, Held, Recognizer};
+use super::{debugging, Decoded, Held, Recognizer};
 use crate::grammar::Grammar;
 use anyhow::{Context, Result};
 use std::sync::Arc;
@@ -263,10 +263,8 @@ impl Recognizer {
         lists: &[&str],
     ) -> Result<Option<String>> {
         let forms = check.forms(lists);
-        let prefix = tokens_before(&heard.tokens, word.start);
-        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
         // What lies between the forced tokens and the word (" " in English) goes first.
-        let between = &joined[start..word.start];
+        let (prefix, between) = heard.lead_to(joined, word.start);
         let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{between}{f}"))).collect::<Result<_>>()?;
         let started = std::time::Instant::now();
         let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
@@ -322,9 +320,7 @@ impl Recognizer {
         cue: &Cue,
     ) -> Result<Option<String>> {
         let started = std::time::Instant::now();
-        let prefix = tokens_before(&heard.tokens, words.start);
-        let start: usize = heard.tokens[..prefix.len()].iter().map(|(_, b)| b.len()).sum();
-        let between = &joined[start..words.start];
+        let (prefix, between) = heard.lead_to(joined, words.start);
         // Word by word: the likeliest few of each list after the ones kept before.
         let mut kept: Vec<String> = vec![String::new()];
         let mut names: Vec<String> = Vec::new();
@@ -343,7 +339,6 @@ impl Recognizer {
             names.extend(next.iter().cloned());
             kept = next;
         }
-        names.dedup();
         if names.is_empty() {
             return Ok(None);
         }

@@ -274,24 +274,24 @@ fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
 /// wins, if it alone does: おかわ is one sound from おがわ (小川), おかだ and おかの,
 /// and a voiced sound heard unvoiced is the likeliest slip.
 fn only_one_near<'g>(forms: impl Iterator<Item = (&'g str, &'g str)>, heard: &str) -> Option<&'g str> {
-    let mut near: Vec<(&str, bool)> = forms
+    let near: Vec<(&str, bool)> = forms
         .filter_map(|(form, value)| {
             let form = form.to_lowercase();
             let (x, y) = one_letter_apart(&form, heard)?;
             Some((value, base_letter(x) == base_letter(y)))
         })
         .collect();
-    near.sort_unstable();
-    near.dedup();
-    let single = |near: &[(&'g str, bool)]| -> Option<&'g str> {
-        let mut values: Vec<&str> = near.iter().map(|(v, _)| *v).collect();
-        values.dedup();
-        match values.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
-    };
-    single(&near).or_else(|| single(&near.iter().copied().filter(|(_, marks_only)| *marks_only).collect::<Vec<_>>()))
+    only_one(near.iter().map(|(v, _)| *v).collect()).or_else(|| only_one(near.iter().filter(|(_, marks_only)| *marks_only).map(|(v, _)| *v).collect()))
+}
+
+/// The value `values` hold, if they hold exactly one (several times or once).
+fn only_one(mut values: Vec<&str>) -> Option<&str> {
+    values.sort_unstable();
+    values.dedup();
+    match values.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
 }
 
 /// Same length, one letter different: the two letters that differ.
@@ -310,16 +310,10 @@ fn kana_ending<'g>(g: &'g Grammar, list: &str, name: &str) -> Option<&'g str> {
     let c = g.names.kana_ending.as_ref()?.captures(name)?;
     let (kanji, kana) = (c.name("kanji")?.as_str(), c.name("kana")?.as_str());
     let len = name.chars().count();
-    let mut found: Vec<&str> = g.lists.get(list)?.iter()
+    let found = g.lists.get(list)?.iter()
         .filter(|(reading, value)| value.starts_with(kanji) && value.chars().count() == len && reading.ends_with(kana))
-        .map(|(_, value)| value.as_str())
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    match found.as_slice() {
-        [one] => Some(one),
-        _ => None,
-    }
+        .map(|(_, value)| value.as_str());
+    only_one(found.collect())
 }
 
 /// A letter without its marks: か for が and ぱ, e for é.
