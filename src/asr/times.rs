@@ -5,6 +5,12 @@
 //! on the audio already encoded, as each reading, with what follows it: a clear
 //! winner is written, and a close call is written without its half of the day, so
 //! that the business's hours decide it as they decide a bare hour.
+//!
+//! A time heard between the quarter hours ("1113", "12.34") is also weighed again
+//! (`[off_grid]`): bookings start on the quarter hour, and whisper writes "eleven
+//! thirty" as 11:13 or "twelve thirty for six" as 12.34 more often than callers ask
+//! for such a time. The same hour at each quarter, given a prior, is weighed against
+//! the time as heard, which stays when the audio fits it clearly better.
 
 use super::names::same_place;
 use super::{debugging, Decoded, Held, Recognizer};
@@ -21,6 +27,24 @@ pub struct TimeCheck {
     readings: Vec<String>,
     unsure: String,
     doubt: f64,
+    off_grid: Option<OffGrid>,
+}
+
+/// Times between the quarter hours, and how the quarter hours are written.
+struct OffGrid {
+    times: Vec<Regex>,
+    on_grid: Vec<String>,
+    reading: String,
+    prior: f64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OffGridFile {
+    times: Vec<String>,
+    on_grid: Vec<String>,
+    reading: String,
+    prior: f64,
 }
 
 #[derive(serde::Deserialize)]
@@ -30,6 +54,7 @@ struct TimeFile {
     readings: Vec<String>,
     unsure: String,
     doubt: f64,
+    off_grid: Option<OffGridFile>,
 }
 
 impl TimeCheck {
@@ -39,7 +64,48 @@ impl TimeCheck {
         if time.capture_names().flatten().all(|n| n != "hour") {
             anyhow::bail!("{}: the time pattern needs an `hour` group", path.display());
         }
-        Ok(TimeCheck { time, readings: file.readings, unsure: file.unsure, doubt: file.doubt })
+        let off_grid = match file.off_grid {
+            None => None,
+            Some(o) => {
+                let mut times = Vec::new();
+                for t in &o.times {
+                    let time = Regex::new(t).with_context(|| format!("{}: off_grid.times", path.display()))?;
+                    if ["hour", "minute"].iter().any(|g| time.capture_names().flatten().all(|n| n != *g)) {
+                        anyhow::bail!("{}: each off_grid pattern needs `hour` and `minute` groups", path.display());
+                    }
+                    times.push(time);
+                }
+                Some(OffGrid { times, on_grid: o.on_grid, reading: o.reading, prior: o.prior })
+            }
+        };
+        Ok(TimeCheck { time, readings: file.readings, unsure: file.unsure, doubt: file.doubt, off_grid })
+    }
+
+    /// Each time in `text` between the quarter hours: where it is, then the same hour
+    /// at each quarter. A time next to digits or dashes (spaces aside) is part of a
+    /// phone number.
+    fn off_grid_at(&self, text: &str) -> Vec<(Range<usize>, Vec<String>)> {
+        let Some(grid) = &self.off_grid else { return Vec::new() };
+        let in_number = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || c == '-');
+        let mut found: Vec<(Range<usize>, Vec<String>)> = grid
+            .times
+            .iter()
+            .flat_map(|t| t.captures_iter(text))
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                let (hour, minute) = (c.name("hour")?.as_str(), c.name("minute")?.as_str());
+                let before = text[..whole.start()].trim_end().chars().next_back();
+                let after = text[whole.end()..].trim_start().chars().next();
+                if grid.on_grid.iter().any(|m| m == minute) || in_number(before) || in_number(after) {
+                    return None;
+                }
+                let quarters = grid.on_grid.iter().map(|m| grid.reading.replace("{hour}", hour).replace("{minute}", m));
+                Some((whole.range(), quarters.collect()))
+            })
+            .collect();
+        found.sort_by_key(|(at, _)| at.start);
+        found.dedup_by(|b, a| b.0.start < a.0.end);
+        found
     }
 
     /// Each time in `text`: where it is, its readings, and how to write it unsure.
@@ -83,6 +149,29 @@ impl Recognizer {
                 text.replace_range(in_text, written);
             }
         }
+        self.snap_to_quarters(held, lang, prompt, Decoded { text, ..heard }, check)
+    }
+
+    /// `heard` with each time between the quarter hours weighed against the same hour
+    /// at each quarter (see the module).
+    fn snap_to_quarters(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded, check: &TimeCheck) -> Decoded {
+        let (Some(grid), Some(joined)) = (&check.off_grid, heard.joined()) else { return heard };
+        let mut text = heard.text.clone();
+        for (at, quarters) in check.off_grid_at(&joined).into_iter().rev() {
+            let mut readings = vec![joined[at.clone()].to_string()];
+            readings.extend(quarters);
+            let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &heard, &joined, at.clone(), &readings, TIME_CONTEXT_CHARS) else { continue };
+            let weighed = |i: usize| scores[i] + if i == 0 { 0.0 } else { grid.prior };
+            let best = (0..readings.len()).max_by(|&a, &b| weighed(a).total_cmp(&weighed(b))).unwrap_or(0);
+            if debugging() {
+                eprintln!("asr: time off the quarter hours weighed again {:?}: {:?}", tails.iter().zip(&scores).collect::<Vec<_>>(), readings[best]);
+            }
+            if best > 0 {
+                if let Some(in_text) = same_place(&joined, &text, at.clone()) {
+                    text.replace_range(in_text, &readings[best]);
+                }
+            }
+        }
         Decoded { text, ..heard }
     }
 }
@@ -98,6 +187,7 @@ mod tests {
             readings: vec!["{hour}{minute} a.m.".into(), "{hour}{minute} p.m.".into()],
             unsure: "{hour}{minute} o'clock".into(),
             doubt: 2.0,
+            off_grid: None,
         };
         let found = check.readings_at("Saturday at 9 p.m. in the morning");
         let readings = vec!["9 a.m.".to_string(), "9 p.m.".to_string()];
@@ -105,5 +195,18 @@ mod tests {
         let found = check.readings_at("at 10:30 a.m.");
         assert_eq!(found[0].2, "10:30 o'clock");
         assert!(check.readings_at("on the 5th").is_empty());
+    }
+
+    #[test]
+    fn a_time_between_the_quarters_gets_the_quarters_of_its_hour() {
+        let check = TimeCheck::load("en").unwrap();
+        let found = check.off_grid_at("could I change up to 1113 instead?");
+        let quarters: Vec<String> = ["11:00", "11:15", "11:30", "11:45"].map(String::from).to_vec();
+        assert_eq!(found, vec![(21..25, quarters)]);
+        assert_eq!(check.off_grid_at("tomorrow at 12.34. I'm Helen")[0].0, 12..17);
+        assert_eq!(check.off_grid_at("at 7:10 or 810")[1].1[2], "8:30");
+        for on_grid_or_number in ["at 12:30", "at 1215", "080-9174-5362", "0912-12-1234", "090 1234 1113", "on the 5th", "at 7 p.m.", "January 22, 2026"] {
+            assert!(check.off_grid_at(on_grid_or_number).is_empty(), "{on_grid_or_number}");
+        }
     }
 }
