@@ -1,6 +1,7 @@
 //! Speech recognition with whisper.cpp (whisper-rs): one model per process, shared
 //! across threads; each call gets its own decoding state.
 
+mod answers;
 mod copied;
 mod digits;
 mod names;
@@ -199,6 +200,8 @@ pub struct Recognizer {
     names: Vec<(String, names::NameCheck)>,
     /// Clock-time readings per language, for weighing a time again.
     times: Vec<(String, times::TimeCheck)>,
+    /// Answers to the agent's questions per language, for hearing an answer again.
+    answers: Vec<(String, answers::AnswerCheck)>,
 }
 
 /// One decode's text, its text tokens and their mean log-probability.
@@ -332,7 +335,8 @@ impl Recognizer {
         let spoken = numbers.iter().filter_map(|(l, c)| Some((l.clone(), words::Spoken::of(&ctx, c)?))).collect();
         let names = per_language("names", names::NameCheck::load);
         let times = per_language("clock times", times::TimeCheck::load);
-        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken, names, times })
+        let answers = per_language("answers", answers::AnswerCheck::load);
+        Ok(Recognizer { ctx, multilingual, n_audio_ctx, opts, prompts, invented: Invented::load(), numbers, kinds, spoken, names, times, answers })
     }
 
     /// Shares one recognizer across threads.
@@ -406,7 +410,8 @@ impl Recognizer {
             }
         };
         let heard = self.drop_copied_example(&mut held, lang, prompt, heard);
-        let heard = self.hear_name_again(&mut held, lang, prompt, heard);
+        let heard = self.hear_name_again(&mut held, lang, prompt, after, heard);
+        let heard = self.hear_answer_again(&mut held, lang, prompt, after, heard);
         let Decoded { text, avg_logprob, .. } = self.hear_times_again(&mut held, lang, prompt, heard);
         if debugging() {
             let ms = started.elapsed().as_millis();

@@ -24,7 +24,7 @@ const NAMES_WEIGHED: usize = 3;
 const NAME_CONTEXT_CHARS: usize = 6;
 
 /// Names kept for each word listened for after a cue.
-const CUE_WIDTH: usize = 3;
+const CUE_WIDTH: usize = 5;
 
 /// The fewest characters a given name after a family name has (see `given_part`).
 const MIN_GIVEN_CHARS: usize = 2;
@@ -53,6 +53,16 @@ struct Cue {
     end: regex::Regex,
     lists: Vec<String>,
     prior: f64,
+    /// The agent's question that makes the start of a reply a cue ("May I have
+    /// your name?" → "Little things."), what may come first ("Um, it's"), and the
+    /// most words such a reply may have.
+    asked: Option<Asked>,
+}
+
+struct Asked {
+    asked: regex::Regex,
+    start: regex::Regex,
+    longest: usize,
 }
 
 #[derive(serde::Deserialize)]
@@ -62,6 +72,16 @@ struct CueFile {
     end: String,
     lists: Vec<String>,
     prior: f64,
+    #[serde(default)]
+    asked: Option<AskedFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AskedFile {
+    asked: String,
+    start: String,
+    longest: usize,
 }
 
 #[derive(serde::Deserialize)]
@@ -101,7 +121,11 @@ impl NameCheck {
                     anyhow::bail!("{}: no list `{l}` in the {lang} grammar", path.display());
                 }
                 let re = |p: &str| regex::Regex::new(p).with_context(|| format!("{}: bad pattern {p:?}", path.display()));
-                Some(Cue { cue: re(&c.cue)?, end: re(&c.end)?, lists: c.lists, prior: c.prior })
+                let asked = match c.asked {
+                    Some(a) => Some(Asked { asked: re(&a.asked)?, start: re(&a.start)?, longest: a.longest }),
+                    None => None,
+                };
+                Some(Cue { cue: re(&c.cue)?, end: re(&c.end)?, lists: c.lists, prior: c.prior, asked })
             }
             None => None,
         };
@@ -167,15 +191,29 @@ impl NameCheck {
     }
 
     /// The words after a name cue in `text` when the extractor finds no name there:
-    /// their byte range, from the cue's end to what ends them.
-    fn unheard_after_cue(&self, text: &str) -> Option<(std::ops::Range<usize>, &Cue)> {
+    /// their byte range, from the cue's end to what ends them. A reply to the
+    /// question asking for the name (`after`, the agent's last line) is cued from its
+    /// start, when it is short and has no digits.
+    fn unheard_after_cue(&self, text: &str, after: Option<&str>) -> Option<(std::ops::Range<usize>, &Cue)> {
         let cue = self.cue.as_ref()?;
         if crate::extract::name_heard(&self.grammar, text).is_some() {
             return None;
         }
-        let start = cue.cue.find(text)?.end();
+        let answered = cue.asked.as_ref().filter(|a| after.is_some_and(|l| a.asked.is_match(l)));
+        let start = match (cue.cue.find(text), answered) {
+            (Some(m), _) => m.end(),
+            (None, Some(a)) => {
+                let lead = text.len() - text.trim_start().len();
+                lead + a.start.find(&text[lead..]).map_or(0, |m| m.end())
+            }
+            (None, None) => return None,
+        };
         let end = cue.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
-        (end > start && !text[start..end].trim().is_empty()).then_some((start..end, cue))
+        let words = text[start..end].trim();
+        let reply = &text[start..];
+        let short = |a: &Asked| reply.split_whitespace().count() <= a.longest && !reply.contains(|c: char| c.is_ascii_digit());
+        let fits = cue.cue.find(text).is_some() || answered.is_some_and(short);
+        (fits && !words.is_empty()).then_some((start..end, cue))
     }
 
     /// Every way the lists write a name: the names and their other spellings.
@@ -213,9 +251,9 @@ impl Recognizer {
     }
 
     /// `heard` with each unlisted word of its name heard again (see the module).
-    pub(super) fn hear_name_again(&self, held: &mut Held, lang: &str, prompt: &str, heard: Decoded) -> Decoded {
+    pub(super) fn hear_name_again(&self, held: &mut Held, lang: &str, prompt: &str, after: Option<&str>, heard: Decoded) -> Decoded {
         let (Some(check), Some(joined)) = (self.name_check(lang), heard.joined()) else { return heard };
-        if let Some((words, cue)) = check.unheard_after_cue(&joined) {
+        if let Some((words, cue)) = check.unheard_after_cue(&joined, after) {
             let Some(in_text) = same_place(&joined, &heard.text, words.clone()) else { return heard };
             return match self.listen_after_cue(held, lang, prompt, &heard, &joined, words, check, cue) {
                 Ok(Some(name)) => {
@@ -353,7 +391,7 @@ impl Recognizer {
 
     /// Beam search after `prefix` allowing only token sequences that begin one of
     /// `said`: the indices of the ones the beam completes, likeliest first.
-    fn listen_among(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], said: &[Vec<i32>]) -> Result<Vec<usize>> {
+    pub(super) fn listen_among(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], said: &[Vec<i32>]) -> Result<Vec<usize>> {
         let context = self.context_tokens(lang, prompt)?;
         let longest = said.iter().map(Vec::len).max().unwrap_or(0);
         let mut beams: Vec<(Vec<i32>, f64)> = vec![(Vec::new(), 0.0)];
@@ -470,12 +508,26 @@ mod tests {
         let en = NameCheck::load("en").unwrap();
         let heard = "My name's more abandoned and my mobile is 080-4916-2735.";
         let at = heard.find("more").unwrap();
-        let (words, _) = en.unheard_after_cue(heard).unwrap();
+        let (words, _) = en.unheard_after_cue(heard, None).unwrap();
         assert_eq!(words, at..at + "more abandoned".len());
-        assert!(en.unheard_after_cue("My name's Laura Bennett and my mobile is 080-4916-2735.").is_none(), "a name was heard");
-        assert!(en.unheard_after_cue("Tomorrow at 7 for two.").is_none(), "no cue");
+        assert!(en.unheard_after_cue("My name's Laura Bennett and my mobile is 080-4916-2735.", None).is_none(), "a name was heard");
+        assert!(en.unheard_after_cue("Tomorrow at 7 for two.", None).is_none(), "no cue");
         // Japanese has no such cue
-        assert!(NameCheck::load("ja").unwrap().unheard_after_cue("名前は頭かです。").is_none());
+        assert!(NameCheck::load("ja").unwrap().unheard_after_cue("名前は頭かです。", None).is_none());
+    }
+
+    #[test]
+    fn a_short_reply_to_the_name_question_is_cued_from_its_start() {
+        let en = NameCheck::load("en").unwrap();
+        let asked = Some("Sorry, I didn't catch that. May I have your name, please?");
+        let heard = " Um, little things.";
+        let at = heard.find("little").unwrap();
+        assert_eq!(en.unheard_after_cue(heard, asked).unwrap().0, at..at + "little things".len());
+        assert!(en.unheard_after_cue(" Little things.", Some("What day would you like?")).is_none(), "not asked for the name");
+        assert!(en.unheard_after_cue(" Nicole Hayes.", asked).is_none(), "a name was heard");
+        assert!(en.unheard_after_cue(" My mobile's 080-2247-6913.", asked).is_none(), "digits are no name");
+        assert!(en.unheard_after_cue(" Yes.", asked).is_none(), "nothing left after what comes first");
+        assert!(en.unheard_after_cue(" Could we make it a little later in the evening", asked).is_none(), "too long for a name");
     }
 
     #[test]

@@ -225,6 +225,15 @@ pub fn name_heard(g: &Grammar, text: &str) -> Option<(String, String)> {
     said_name(g, &found, said_intent, Source::Heard).map(|(heard, name)| (heard.to_string(), name))
 }
 
+/// Whether `text` says any value or intent the grammar knows, for a recogniser that
+/// listens again to an answer that says nothing (`asr::answers`). A word taken for a
+/// name only because it stands alone ("Informase", asked for the day) says nothing.
+pub fn says_something(g: &Grammar, text: &str) -> bool {
+    let norm = normalize(g, text);
+    let found = matches::find(g, &norm);
+    found.iter().any(|m| !(m.slot == Some(Slot::Name) && m.alone)) || intent(g, &norm).is_some() || matches::misheard_phone(g, &norm).is_some()
+}
+
 /// The highest-priority intent whose phrase occurs in the (normalized) text, outside
 /// the phrases that deny one ("not to cancel, just change it" is a change); a denial
 /// with no other intent means what `[unsaid]` says ("I don't want to cancel": keep).

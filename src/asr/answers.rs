@@ -1,0 +1,188 @@
+//! An answer heard again among what callers say to the question just asked
+//! (`grammars/<lang>/asr_answers.toml`). Asked "What day would you like?", a caller
+//! says a day, but whisper, hearing a short reply with little context, writes words
+//! that sound alike and say none ("In four days" as "Informase", "Next Friday" as
+//! "Next flight"). When the agent's last line asks for a day, a time or a number of
+//! people and the reply as heard says nothing the extractor knows, the reply is
+//! listened to again with only the file's answers allowed (a small beam over their
+//! tokens), and the likeliest few are weighed against the words heard on the audio
+//! already encoded; an answer is kept when, with a prior added, the audio fits it
+//! better. Every answer competes, not only the one asked for: callers answer ahead
+//! ("Eight fifteen in the evening" asked for the day).
+
+use super::{debugging, Decoded, Held, Recognizer};
+use crate::grammar::Grammar;
+use anyhow::{bail, Context, Result};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Answers found by the beam that are weighed against the words heard. The beam
+/// finishes short answers first and likeliest ("8" before "8:15 in the evening"),
+/// so a few more than the longest answer's rivals are weighed with what follows.
+const ANSWERS_WEIGHED: usize = 8;
+/// Characters after the answer scored with it: enough to tell where it ends.
+const ANSWER_CONTEXT_CHARS: usize = 8;
+
+/// A language's answers to the agent's questions.
+pub struct AnswerCheck {
+    grammar: Arc<Grammar>,
+    /// The agent's questions a reply answers with a value.
+    asked: Regex,
+    start: Regex,
+    end: Regex,
+    /// The most words a reply may have to be heard again as an answer.
+    longest: usize,
+    /// How much likelier, in natural log, an answer is than the words heard.
+    prior: f64,
+    /// Every answer, each template with its lists filled in, as written at the start
+    /// of a sentence.
+    said: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    asked: String,
+    start: String,
+    end: String,
+    longest: usize,
+    prior: f64,
+    #[serde(default)]
+    answer: Vec<AnswerFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswerFile {
+    say: Vec<String>,
+    #[serde(default)]
+    lists: BTreeMap<String, Vec<String>>,
+}
+
+impl AnswerCheck {
+    pub fn load(lang: &str) -> Result<AnswerCheck> {
+        let (file, path): (AnswersFile, _) = super::grammar_file(lang, "asr_answers.toml")?;
+        let re = |p: &str| Regex::new(p).with_context(|| format!("{}: bad pattern {p:?}", path.display()));
+        if !(0.0..=10.0).contains(&file.prior) {
+            bail!("{}: prior must be between 0 and 10", path.display());
+        }
+        let mut said = Vec::new();
+        for a in file.answer {
+            for template in &a.say {
+                said.extend(filled(template, &a.lists).with_context(|| format!("{}: {template:?}", path.display()))?);
+            }
+        }
+        said.dedup();
+        Ok(AnswerCheck {
+            grammar: crate::session::grammar(lang)?,
+            asked: re(&file.asked)?,
+            start: re(&file.start)?,
+            end: re(&file.end)?,
+            longest: file.longest,
+            prior: file.prior,
+            said,
+        })
+    }
+
+    /// When `asked` asks for a value and `text` says nothing the extractor knows: the
+    /// answer's words in `text`, after what may come before an answer, up to what
+    /// ends it.
+    fn unanswered(&self, asked: &str, text: &str) -> Option<Range<usize>> {
+        if self.said.is_empty() || !self.asked.is_match(asked) || crate::extract::says_something(&self.grammar, text) {
+            return None;
+        }
+        let lead = text.len() - text.trim_start().len();
+        let start = lead + self.start.find(&text[lead..]).map_or(0, |m| m.end());
+        let end = self.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
+        let words = text[start..end].trim_end();
+        let n = words.split_whitespace().count();
+        (n > 0 && n <= self.longest).then(|| start..start + words.len())
+    }
+}
+
+/// `template` with each `{list}` in it replaced by each of the list's entries in turn.
+fn filled(template: &str, lists: &BTreeMap<String, Vec<String>>) -> Result<Vec<String>> {
+    let Some(open) = template.find('{') else { return Ok(vec![template.to_string()]) };
+    let Some(close) = template[open..].find('}').map(|i| open + i) else { bail!("a `{{` without its `}}`") };
+    let name = &template[open + 1..close];
+    let Some(entries) = lists.get(name) else { bail!("no list `{name}`") };
+    let mut out = Vec::new();
+    for e in entries {
+        out.extend(filled(&format!("{}{e}{}", &template[..open], &template[close + 1..]), lists)?);
+    }
+    Ok(out)
+}
+
+/// How `said` may be written where the answer starts: as the file writes it at the
+/// start of the transcript, elsewhere also with its first letter in lower case ("um,
+/// next Friday"; a weekday keeps its capital, and the beam tells which).
+fn as_placed(said: &[String], at_start: bool) -> Vec<String> {
+    let mut out: Vec<String> = said.to_vec();
+    if !at_start {
+        for s in said {
+            let mut chars = s.chars();
+            let lower: String = chars.next().into_iter().flat_map(char::to_lowercase).chain(chars).collect();
+            if lower != *s {
+                out.push(lower);
+            }
+        }
+    }
+    out
+}
+
+impl Recognizer {
+    fn answer_check(&self, lang: &str) -> Option<&AnswerCheck> {
+        self.answers.iter().find(|(l, _)| l == lang).map(|(_, c)| c)
+    }
+
+    /// `heard` with an answer that gives nothing heard again among the answers to the
+    /// question `after` asks (see the module).
+    pub(super) fn hear_answer_again(&self, held: &mut Held, lang: &str, prompt: &str, after: Option<&str>, heard: Decoded) -> Decoded {
+        let (Some(check), Some(asked), Some(joined)) = (self.answer_check(lang), after, heard.joined()) else { return heard };
+        let Some(words) = check.unanswered(asked, &joined) else { return heard };
+        let Some(in_text) = super::names::same_place(&joined, &heard.text, words.clone()) else { return heard };
+        match self.listen_for_answer(held, lang, prompt, &heard, &joined, words, check) {
+            Ok(Some(said)) => {
+                let mut text = heard.text.clone();
+                text.replace_range(in_text, &said);
+                Decoded { text, ..heard }
+            }
+            Ok(None) => heard,
+            Err(e) => {
+                if debugging() {
+                    eprintln!("asr: no answer listened for: {e:#}");
+                }
+                heard
+            }
+        }
+    }
+
+    /// The answer the audio fits better, `check.prior` added, than the words at
+    /// `words` of `joined`, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn listen_for_answer(&self, held: &mut Held, lang: &str, prompt: &str, heard: &Decoded, joined: &str, words: Range<usize>, check: &AnswerCheck) -> Result<Option<String>> {
+        let started = std::time::Instant::now();
+        let at_start = joined[..words.start].trim().is_empty();
+        let placed = as_placed(&check.said, at_start);
+        let (prefix, between) = heard.lead_to(joined, words.start);
+        let said: Vec<Vec<i32>> = placed.iter().map(|s| self.tokens_of(&format!("{between}{s}"))).collect::<Result<_>>()?;
+        let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
+        let first = joined[words.clone()].to_string();
+        let mut candidates = vec![first.clone()];
+        candidates.extend(found.into_iter().map(|i| placed[i].clone()).filter(|s| *s != first).take(ANSWERS_WEIGHED));
+        if candidates.len() < 2 {
+            return Ok(None);
+        }
+        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, words, &candidates, ANSWER_CONTEXT_CHARS)?;
+        for s in scores.iter_mut().skip(1) {
+            *s += check.prior;
+        }
+        let best = (0..candidates.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+        if debugging() {
+            eprintln!("asr: answer weighed in {} ms: {:?}", started.elapsed().as_millis(), candidates.iter().zip(&scores).collect::<Vec<_>>());
+        }
+        Ok((best > 0).then(|| candidates[best].clone()))
+    }
+}
