@@ -68,13 +68,16 @@ impl AnswerCheck {
         if !(0.0..=10.0).contains(&file.prior) {
             bail!("{}: prior must be between 0 and 10", path.display());
         }
-        let mut said = Vec::new();
+        let mut said: Vec<String> = Vec::new();
         for a in file.answer {
             for template in &a.say {
-                said.extend(filled(template, &a.lists).with_context(|| format!("{}: {template:?}", path.display()))?);
+                for s in filled(template, &a.lists).with_context(|| format!("{}: {template:?}", path.display()))? {
+                    if !said.contains(&s) {
+                        said.push(s);
+                    }
+                }
             }
         }
-        said.dedup();
         Ok(AnswerCheck {
             grammar: crate::session::grammar(lang)?,
             asked: re(&file.asked)?,
@@ -184,5 +187,46 @@ impl Recognizer {
             eprintln!("asr: answer weighed in {} ms: {:?}", started.elapsed().as_millis(), candidates.iter().zip(&scores).collect::<Vec<_>>());
         }
         Ok((best > 0).then(|| candidates[best].clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_filled_with_every_entry_of_their_lists() {
+        let lists: BTreeMap<String, Vec<String>> =
+            [("weekday".to_string(), vec!["Monday".to_string(), "Friday".to_string()]), ("n".to_string(), vec!["2".to_string(), "3".to_string()])].into();
+        assert_eq!(filled("Next {weekday}", &lists).unwrap(), vec!["Next Monday", "Next Friday"]);
+        assert_eq!(filled("{weekday} for {n}", &lists).unwrap().len(), 4);
+        assert_eq!(filled("Noon", &lists).unwrap(), vec!["Noon"]);
+        assert!(filled("{nothing}", &lists).is_err());
+        assert!(filled("{weekday", &lists).is_err());
+    }
+
+    #[test]
+    fn answers_are_also_written_in_lower_case_after_other_words() {
+        let said = vec!["Next Friday".to_string(), "Friday".to_string()];
+        assert_eq!(as_placed(&said, true), said);
+        assert_eq!(as_placed(&said, false), vec!["Next Friday", "Friday", "next Friday", "friday"]);
+    }
+
+    #[test]
+    fn only_a_short_reply_that_says_nothing_to_a_question_is_heard_again() {
+        let en = AnswerCheck::load("en").unwrap();
+        let asked = "Sorry, I didn't catch that. What day would you like?";
+        let heard = " Next flight, please.";
+        assert_eq!(en.unanswered(asked, heard), Some(1..12));
+        assert_eq!(en.unanswered(asked, " Um, informase"), Some(5..14));
+        assert_eq!(en.unanswered("What time would you like?", " 850-370."), Some(1..8));
+        assert!(en.unanswered(asked, " Next Friday, please.").is_none(), "a day was heard");
+        assert!(en.unanswered(asked, " 7 p.m., please.").is_none(), "a time was heard");
+        assert!(en.unanswered(asked, " Yes, that's right.").is_none(), "an answer to another question");
+        assert!(en.unanswered("May I have your name, please?", " Next flight.").is_none(), "the name is listened for elsewhere");
+        assert!(en.unanswered(asked, " I'm not really sure when we are all going to be free").is_none(), "too long");
+        assert!(en.said.iter().any(|s| s == "In four days") && en.said.iter().any(|s| s == "8:15 in the evening"));
+        // Japanese lists no answers yet.
+        assert!(AnswerCheck::load("ja").unwrap().unanswered("ご希望の日にちを教えてください。", "らいしゅう").is_none());
     }
 }
