@@ -227,11 +227,12 @@ pub fn name_heard(g: &Grammar, text: &str) -> Option<(String, String)> {
 
 /// Whether `text` says any value or intent the grammar knows, for a recogniser that
 /// listens again to an answer that says nothing (`asr::answers`). A word taken for a
-/// name only because it stands alone ("Informase", asked for the day) says nothing.
+/// name only because it stands alone ("Informase", asked for the day) says nothing,
+/// nor do digits that make no phone number ("10-15", asked for the time).
 pub fn says_something(g: &Grammar, text: &str) -> bool {
     let norm = normalize(g, text);
     let found = matches::find(g, &norm);
-    found.iter().any(|m| !(m.slot == Some(Slot::Name) && m.alone)) || intent(g, &norm).is_some() || matches::misheard_phone(g, &norm).is_some()
+    found.iter().any(|m| !(m.slot == Some(Slot::Name) && m.alone)) || intent(g, &norm).is_some()
 }
 
 /// The highest-priority intent whose phrase occurs in the (normalized) text, outside
