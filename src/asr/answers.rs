@@ -69,10 +69,11 @@ impl AnswerCheck {
             bail!("{}: prior must be between 0 and 10", path.display());
         }
         let mut said: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for a in file.answer {
             for template in &a.say {
                 for s in filled(template, &a.lists).with_context(|| format!("{}: {template:?}", path.display()))? {
-                    if !said.contains(&s) {
+                    if seen.insert(s.clone()) {
                         said.push(s);
                     }
                 }
@@ -178,15 +179,11 @@ impl Recognizer {
         if candidates.len() < 2 {
             return Ok(None);
         }
-        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, words, &candidates, ANSWER_CONTEXT_CHARS)?;
-        for s in scores.iter_mut().skip(1) {
-            *s += check.prior;
-        }
-        let best = (0..candidates.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+        let best = self.likelier_than_heard(held, lang, prompt, heard, joined, words, &candidates, check.prior, ANSWER_CONTEXT_CHARS)?;
         if debugging() {
-            eprintln!("asr: answer weighed in {} ms: {:?}", started.elapsed().as_millis(), candidates.iter().zip(&scores).collect::<Vec<_>>());
+            eprintln!("asr: answer listened for in {} ms", started.elapsed().as_millis());
         }
-        Ok((best > 0).then(|| candidates[best].clone()))
+        Ok(best)
     }
 }
 

@@ -736,6 +736,33 @@ impl Recognizer {
         Ok((tails, scores))
     }
 
+    /// Which of `candidates` fits the audio best at `at` of `joined`, the first being
+    /// what was heard there and each other given `prior` (natural log) more: that
+    /// candidate, unless it is the first.
+    #[allow(clippy::too_many_arguments)]
+    fn likelier_than_heard(
+        &self,
+        held: &mut Held,
+        lang: &str,
+        prompt: &str,
+        heard: &Decoded,
+        joined: &str,
+        at: std::ops::Range<usize>,
+        candidates: &[String],
+        prior: f64,
+        context: usize,
+    ) -> Result<Option<String>> {
+        let (tails, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, at, candidates, context)?;
+        for s in scores.iter_mut().skip(1) {
+            *s += prior;
+        }
+        if debugging() {
+            eprintln!("asr: weighed against what was heard: {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
+        }
+        let best = (0..candidates.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
+        Ok((best > 0).then(|| candidates[best].clone()))
+    }
+
     /// Log-likelihood of each of `tails` after the context and `prefix`, on the
     /// encoder output still in `state`; with `ends`, the transcript's end counts too.
     /// The tokens every tail starts with score the same for all, so they are fed

@@ -321,26 +321,11 @@ impl Recognizer {
             return Ok(None);
         }
         let names: Vec<String> = names.into_iter().map(str::to_string).collect();
-        let best = self.likeliest_name(held, lang, prompt, heard, joined, word, &names, check.prior)?;
+        let best = self.likelier_than_heard(held, lang, prompt, heard, joined, word, &names, check.prior, NAME_CONTEXT_CHARS)?;
         if debugging() {
             eprintln!("asr: name heard again in {} ms", started.elapsed().as_millis());
         }
         Ok(best)
-    }
-
-    /// Which of `names` fits the audio best at `at` of `joined`, each after the
-    /// first (the words heard) given `prior` more: that name, unless it is the first.
-    #[allow(clippy::too_many_arguments)]
-    fn likeliest_name(&self, held: &mut Held, lang: &str, prompt: &str, heard: &Decoded, joined: &str, at: std::ops::Range<usize>, names: &[String], prior: f64) -> Result<Option<String>> {
-        let (_, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, at, names, NAME_CONTEXT_CHARS)?;
-        for s in scores.iter_mut().skip(1) {
-            *s += prior;
-        }
-        if debugging() {
-            eprintln!("asr: names weighed: {:?}", names.iter().zip(&scores).collect::<Vec<_>>());
-        }
-        let best = (0..names.len()).max_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap_or(0);
-        Ok((best > 0).then(|| names[best].clone()))
     }
 
     /// The listed name (a word of each of the cue's lists in turn, or of the first
@@ -382,7 +367,7 @@ impl Recognizer {
         }
         let first = joined[words.clone()].to_string();
         let candidates: Vec<String> = std::iter::once(first).chain(names).collect();
-        let best = self.likeliest_name(held, lang, prompt, heard, joined, words, &candidates, cue.prior)?;
+        let best = self.likelier_than_heard(held, lang, prompt, heard, joined, words, &candidates, cue.prior, NAME_CONTEXT_CHARS)?;
         if debugging() {
             eprintln!("asr: name listened for after its cue in {} ms", started.elapsed().as_millis());
         }

@@ -158,18 +158,10 @@ impl Recognizer {
         let (Some(grid), Some(joined)) = (&check.off_grid, heard.joined()) else { return heard };
         let mut text = heard.text.clone();
         for (at, quarters) in check.off_grid_at(&joined).into_iter().rev() {
-            let mut readings = vec![joined[at.clone()].to_string()];
-            readings.extend(quarters);
-            let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &heard, &joined, at.clone(), &readings, TIME_CONTEXT_CHARS) else { continue };
-            let weighed = |i: usize| scores[i] + if i == 0 { 0.0 } else { grid.prior };
-            let best = (0..readings.len()).max_by(|&a, &b| weighed(a).total_cmp(&weighed(b))).unwrap_or(0);
-            if debugging() {
-                eprintln!("asr: time off the quarter hours weighed again {:?}: {:?}", tails.iter().zip(&scores).collect::<Vec<_>>(), readings[best]);
-            }
-            if best > 0 {
-                if let Some(in_text) = same_place(&joined, &text, at.clone()) {
-                    text.replace_range(in_text, &readings[best]);
-                }
+            let readings: Vec<String> = std::iter::once(joined[at.clone()].to_string()).chain(quarters).collect();
+            let Ok(Some(quarter)) = self.likelier_than_heard(held, lang, prompt, &heard, &joined, at.clone(), &readings, grid.prior, TIME_CONTEXT_CHARS) else { continue };
+            if let Some(in_text) = same_place(&joined, &text, at.clone()) {
+                text.replace_range(in_text, &quarter);
             }
         }
         Decoded { text, ..heard }
