@@ -36,6 +36,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    fewer_heap_arenas();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(a) => commands::extract::run(a),
@@ -56,5 +57,17 @@ fn main() -> ExitCode {
             eprintln!("yoyaku: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// whisper.cpp allocates its buffers from several threads, and glibc gives each
+/// thread a heap arena of its own whose freed memory the others do not reuse: peak
+/// memory in `bench-asr` went from 295 to 423 MB run to run. Two arenas keep it
+/// near 300 MB at no measurable cost in speed.
+fn fewer_heap_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator option; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }

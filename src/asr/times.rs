@@ -33,6 +33,8 @@ pub struct TimeCheck {
 /// Times between the quarter hours, and how the quarter hours are written.
 struct OffGrid {
     times: Vec<Regex>,
+    /// What, right after a number, makes it no time ("412 people").
+    not_before: Option<Regex>,
     on_grid: Vec<String>,
     reading: String,
     prior: f64,
@@ -42,6 +44,8 @@ struct OffGrid {
 #[serde(deny_unknown_fields)]
 struct OffGridFile {
     times: Vec<String>,
+    #[serde(default)]
+    not_before: Option<String>,
     on_grid: Vec<String>,
     reading: String,
     prior: f64,
@@ -75,7 +79,11 @@ impl TimeCheck {
                     }
                     times.push(time);
                 }
-                Some(OffGrid { times, on_grid: o.on_grid, reading: o.reading, prior: o.prior })
+                let not_before = match &o.not_before {
+                    Some(p) => Some(Regex::new(p).with_context(|| format!("{}: off_grid.not_before", path.display()))?),
+                    None => None,
+                };
+                Some(OffGrid { times, not_before, on_grid: o.on_grid, reading: o.reading, prior: o.prior })
             }
         };
         Ok(TimeCheck { time, readings: file.readings, unsure: file.unsure, doubt: file.doubt, off_grid })
@@ -96,7 +104,8 @@ impl TimeCheck {
                 let (hour, minute) = (c.name("hour")?.as_str(), c.name("minute")?.as_str());
                 let before = text[..whole.start()].trim_end().chars().next_back();
                 let after = text[whole.end()..].trim_start().chars().next();
-                if grid.on_grid.iter().any(|m| m == minute) || in_number(before) || in_number(after) {
+                let no_time = grid.not_before.as_ref().is_some_and(|re| re.is_match(&text[whole.end()..]));
+                if grid.on_grid.iter().any(|m| m == minute) || in_number(before) || in_number(after) || no_time {
                     return None;
                 }
                 let quarters = grid.on_grid.iter().map(|m| grid.reading.replace("{hour}", hour).replace("{minute}", m));
@@ -197,7 +206,7 @@ mod tests {
         assert_eq!(found, vec![(21..25, quarters)]);
         assert_eq!(check.off_grid_at("tomorrow at 12.34. I'm Helen")[0].0, 12..17);
         assert_eq!(check.off_grid_at("at 7:10 or 810")[1].1[2], "8:30");
-        for on_grid_or_number in ["at 12:30", "at 1215", "080-9174-5362", "0912-12-1234", "090 1234 1113", "on the 5th", "at 7 p.m.", "January 22, 2026"] {
+        for on_grid_or_number in ["at 12:30", "at 1215", "080-9174-5362", "0912-12-1234", "090 1234 1113", "on the 5th", "at 7 p.m.", "January 22, 2026", "It's 412 people"] {
             assert!(check.off_grid_at(on_grid_or_number).is_empty(), "{on_grid_or_number}");
         }
     }
