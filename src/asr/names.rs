@@ -216,6 +216,19 @@ impl NameCheck {
         (fits && !words.is_empty()).then_some((start..end, cue))
     }
 
+    /// A name of one word that no list of the cue's holds ("I'm Fatemakan" for Fatima
+    /// Khan, "It's Rezkin" for Grace Kim): where it is, to be listened for as the
+    /// cue's words are. Only in a language with a cue, whose names have spaces.
+    fn lone_unlisted_word(&self, text: &str) -> Option<(std::ops::Range<usize>, &Cue)> {
+        let cue = self.cue.as_ref()?;
+        let (heard, name) = crate::extract::name_heard(&self.grammar, text)?;
+        if name.contains(' ') || name.is_empty() || cue.lists.iter().any(|l| self.grammar.list_holds(l, &name)) {
+            return None;
+        }
+        let at = text.rfind(heard.as_str())? + heard.find(name.as_str())?;
+        Some((at..at + name.len(), cue))
+    }
+
     /// Every way the lists write a name: the names and their other spellings.
     fn forms<'a>(&'a self, lists: &[&str]) -> Vec<&'a str> {
         let mut out: Vec<&str> = Vec::new();
@@ -253,22 +266,24 @@ impl Recognizer {
     /// `heard` with each unlisted word of its name heard again (see the module).
     pub(super) fn hear_name_again(&self, held: &mut Held, lang: &str, prompt: &str, after: Option<&str>, heard: Decoded) -> Decoded {
         let (Some(check), Some(joined)) = (self.name_check(lang), heard.joined()) else { return heard };
-        if let Some((words, cue)) = check.unheard_after_cue(&joined, after) {
+        let cued = check.unheard_after_cue(&joined, after);
+        let lone = if cued.is_none() { check.lone_unlisted_word(&joined) } else { None };
+        if let Some((words, cue)) = cued.clone().or(lone) {
             let Some(in_text) = same_place(&joined, &heard.text, words.clone()) else { return heard };
-            return match self.listen_after_cue(held, lang, prompt, &heard, &joined, words, check, cue) {
+            match self.listen_after_cue(held, lang, prompt, &heard, &joined, words, check, cue) {
                 Ok(Some(name)) => {
                     let mut text = heard.text.clone();
                     text.replace_range(in_text, &name);
-                    Decoded { text, ..heard }
+                    return Decoded { text, ..heard };
                 }
-                Ok(None) => heard,
-                Err(e) => {
-                    if debugging() {
-                        eprintln!("asr: no name listened for after the cue: {e:#}");
-                    }
-                    heard
-                }
-            };
+                Ok(None) => {}
+                Err(e) if debugging() => eprintln!("asr: no name listened for after the cue: {e:#}"),
+                Err(_) => {}
+            }
+            // A lone word is still heard again among surnames below.
+            if cued.is_some() {
+                return heard;
+            }
         }
         let mut text = heard.text.clone();
         // Right to left, so that a replaced word leaves the others' offsets alone.
@@ -499,6 +514,19 @@ mod tests {
         assert!(en.unheard_after_cue("Tomorrow at 7 for two.", None).is_none(), "no cue");
         // Japanese has no such cue
         assert!(NameCheck::load("ja").unwrap().unheard_after_cue("名前は頭かです。", None).is_none());
+    }
+
+    #[test]
+    fn a_name_of_one_word_no_list_holds_is_listened_for_as_a_whole_name() {
+        let en = NameCheck::load("en").unwrap();
+        let heard = "I'd like an appointment at 10. I'm Fatemakan, my number is 080-1122-3344.";
+        let at = heard.find("Fatemakan").unwrap();
+        assert_eq!(en.lone_unlisted_word(heard).unwrap().0, at..at + "Fatemakan".len());
+        assert!(en.lone_unlisted_word("I'm Grace, my number is 080-1122-3344.").is_none(), "a listed first name");
+        assert!(en.lone_unlisted_word("This is Wilson.").is_none(), "a listed surname");
+        assert!(en.lone_unlisted_word("This is Mr. Wilton.").is_some(), "an unlisted surname alone");
+        assert!(en.lone_unlisted_word("I'm James Wilton.").is_none(), "two words: the surname is heard again on its own");
+        assert!(NameCheck::load("ja").unwrap().lone_unlisted_word("名前は頭かです。").is_none(), "no cue in Japanese");
     }
 
     #[test]
