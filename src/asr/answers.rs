@@ -32,8 +32,9 @@ pub struct AnswerCheck {
     asked: Regex,
     start: Regex,
     end: Regex,
-    /// The most words a reply may have to be heard again as an answer.
-    longest: usize,
+    /// The most words (or characters, in a language without spaces) a reply may
+    /// have to be heard again as an answer.
+    longest: Longest,
     /// How much likelier, in natural log, an answer is than the words heard.
     prior: f64,
     /// Every answer, each template with its lists filled in, as written at the start
@@ -47,7 +48,10 @@ struct AnswersFile {
     asked: String,
     start: String,
     end: String,
-    longest: usize,
+    #[serde(default)]
+    longest_words: Option<usize>,
+    #[serde(default)]
+    longest_chars: Option<usize>,
     prior: f64,
     #[serde(default)]
     answer: Vec<AnswerFile>,
@@ -61,9 +65,19 @@ struct AnswerFile {
     lists: BTreeMap<String, Vec<String>>,
 }
 
+enum Longest {
+    Words(usize),
+    Chars(usize),
+}
+
 impl AnswerCheck {
     pub fn load(lang: &str) -> Result<AnswerCheck> {
         let (file, path): (AnswersFile, _) = super::grammar_file(lang, "asr_answers.toml")?;
+        let longest = match (file.longest_words, file.longest_chars) {
+            (Some(n), None) => Longest::Words(n),
+            (None, Some(n)) => Longest::Chars(n),
+            _ => bail!("{}: give one of longest_words and longest_chars", path.display()),
+        };
         let re = |p: &str| Regex::new(p).with_context(|| format!("{}: bad pattern {p:?}", path.display()));
         if !(0.0..=10.0).contains(&file.prior) {
             bail!("{}: prior must be between 0 and 10", path.display());
@@ -84,7 +98,7 @@ impl AnswerCheck {
             asked: re(&file.asked)?,
             start: re(&file.start)?,
             end: re(&file.end)?,
-            longest: file.longest,
+            longest,
             prior: file.prior,
             said,
         })
@@ -101,8 +115,11 @@ impl AnswerCheck {
         let start = lead + self.start.find(&text[lead..]).map_or(0, |m| m.end());
         let end = self.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
         let words = text[start..end].trim_end();
-        let n = words.split_whitespace().count();
-        (n > 0 && n <= self.longest).then(|| start..start + words.len())
+        let short = match self.longest {
+            Longest::Words(n) => words.split_whitespace().count() <= n,
+            Longest::Chars(n) => words.chars().count() <= n,
+        };
+        (!words.is_empty() && short).then(|| start..start + words.len())
     }
 }
 
@@ -223,7 +240,9 @@ mod tests {
         assert!(en.unanswered("May I have your name, please?", " Next flight.").is_none(), "the name is listened for elsewhere");
         assert!(en.unanswered(asked, " I'm not really sure when we are all going to be free").is_none(), "too long");
         assert!(en.said.iter().any(|s| s == "In four days") && en.said.iter().any(|s| s == "8:15 in the evening"));
-        // Japanese lists no answers yet.
-        assert!(AnswerCheck::load("ja").unwrap().unanswered("ご希望の日にちを教えてください。", "らいしゅう").is_none());
+        let ja = AnswerCheck::load("ja").unwrap();
+        assert_eq!(ja.unanswered("ご希望のお時間を教えてください。", "えーと、スチジハンデ。"), Some("えーと、".len().."えーと、スチジハンデ".len()));
+        assert!(ja.unanswered("ご希望のお時間を教えてください。", "えーと、7時半で。").is_none(), "a time was heard");
+        assert!(ja.said.iter().any(|s| s == "来週の金曜日でお願いします") && ja.said.iter().any(|s| s == "午後4時で"));
     }
 }
