@@ -10,7 +10,7 @@
 //! better. Every answer competes, not only the one asked for: callers answer ahead
 //! ("Eight fifteen in the evening" asked for the day).
 
-use super::{debugging, Decoded, Held, Recognizer};
+use super::{debugging, Decoded, Held, Longest, Recognizer};
 use crate::grammar::Grammar;
 use anyhow::{bail, Context, Result};
 use regex::Regex;
@@ -65,19 +65,10 @@ struct AnswerFile {
     lists: BTreeMap<String, Vec<String>>,
 }
 
-enum Longest {
-    Words(usize),
-    Chars(usize),
-}
-
 impl AnswerCheck {
     pub fn load(lang: &str) -> Result<AnswerCheck> {
         let (file, path): (AnswersFile, _) = super::grammar_file(lang, "asr_answers.toml")?;
-        let longest = match (file.longest_words, file.longest_chars) {
-            (Some(n), None) => Longest::Words(n),
-            (None, Some(n)) => Longest::Chars(n),
-            _ => bail!("{}: give one of longest_words and longest_chars", path.display()),
-        };
+        let longest = Longest::from_file(file.longest_words, file.longest_chars).with_context(|| path.display().to_string())?;
         let re = |p: &str| Regex::new(p).with_context(|| format!("{}: bad pattern {p:?}", path.display()));
         if !(0.0..=10.0).contains(&file.prior) {
             bail!("{}: prior must be between 0 and 10", path.display());
@@ -115,11 +106,7 @@ impl AnswerCheck {
         let start = lead + self.start.find(&text[lead..]).map_or(0, |m| m.end());
         let end = self.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
         let words = text[start..end].trim_end();
-        let short = match self.longest {
-            Longest::Words(n) => words.split_whitespace().count() <= n,
-            Longest::Chars(n) => words.chars().count() <= n,
-        };
-        (!words.is_empty() && short).then(|| start..start + words.len())
+        (!words.is_empty() && self.longest.holds(words)).then(|| start..start + words.len())
     }
 }
 

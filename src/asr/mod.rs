@@ -204,6 +204,30 @@ pub struct Recognizer {
     answers: Vec<(String, answers::AnswerCheck)>,
 }
 
+/// How long a reply may be to be heard again as a short answer (a name, a day): in
+/// words, or in characters for a language written without spaces.
+enum Longest {
+    Words(usize),
+    Chars(usize),
+}
+
+impl Longest {
+    fn from_file(words: Option<usize>, chars: Option<usize>) -> Result<Longest> {
+        match (words, chars) {
+            (Some(n), None) => Ok(Longest::Words(n)),
+            (None, Some(n)) => Ok(Longest::Chars(n)),
+            _ => bail!("give one of longest_words and longest_chars"),
+        }
+    }
+
+    fn holds(&self, text: &str) -> bool {
+        match *self {
+            Longest::Words(n) => text.split_whitespace().count() <= n,
+            Longest::Chars(n) => text.chars().count() <= n,
+        }
+    }
+}
+
 /// One decode's text, its text tokens and their mean log-probability.
 struct Decoded {
     text: String,
