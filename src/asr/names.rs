@@ -51,6 +51,10 @@ pub struct NameCheck {
 struct Cue {
     cue: regex::Regex,
     end: regex::Regex,
+    /// What the words after a cue must look like to be listened for, if anything:
+    /// Japanese after 、 only a mix of kana and kanji (すぎ裏, 片置か), as whisper writes
+    /// a name it does not know, not an ordinary word (そう, お願い).
+    words: Option<regex::Regex>,
     lists: Vec<String>,
     prior: f64,
     /// The agent's question that makes the start of a reply a cue ("May I have
@@ -70,6 +74,8 @@ struct Asked {
 struct CueFile {
     cue: String,
     end: String,
+    #[serde(default)]
+    words: Option<String>,
     lists: Vec<String>,
     prior: f64,
     #[serde(default)]
@@ -131,7 +137,11 @@ impl NameCheck {
                     }
                     None => None,
                 };
-                Some(Cue { cue: re(&c.cue)?, end: re(&c.end)?, lists: c.lists, prior: c.prior, asked })
+                let words = match &c.words {
+                    Some(w) => Some(re(w)?),
+                    None => None,
+                };
+                Some(Cue { cue: re(&c.cue)?, end: re(&c.end)?, words, lists: c.lists, prior: c.prior, asked })
             }
             None => None,
         };
@@ -206,20 +216,27 @@ impl NameCheck {
             return None;
         }
         let answered = cue.asked.as_ref().filter(|a| after.is_some_and(|l| a.asked.is_match(l)));
-        let start = match (cue.cue.find(text), answered) {
-            (Some(m), _) => m.end(),
+        let ends_at = |start: usize| cue.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
+        let shaped = |start: usize| {
+            let words = text[start..ends_at(start)].trim();
+            !words.is_empty() && cue.words.as_ref().is_none_or(|re| re.is_match(words))
+        };
+        // The first cue whose words may be a name.
+        let start = match (cue.cue.find_iter(text).map(|m| m.end()).find(|&s| shaped(s)), answered) {
+            (Some(start), _) => start,
             (None, Some(a)) => {
                 let lead = text.len() - text.trim_start().len();
-                lead + a.start.find(&text[lead..]).map_or(0, |m| m.end())
+                let start = lead + a.start.find(&text[lead..]).map_or(0, |m| m.end());
+                let reply = text[start..].trim();
+                let short = a.longest.holds(reply) && !reply.contains(|c: char| c.is_ascii_digit());
+                if !short || !shaped(start) {
+                    return None;
+                }
+                start
             }
             (None, None) => return None,
         };
-        let end = cue.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
-        let words = text[start..end].trim();
-        let reply = &text[start..];
-        let short = |a: &Asked| a.longest.holds(reply.trim()) && !reply.contains(|c: char| c.is_ascii_digit());
-        let fits = cue.cue.find(text).is_some() || answered.is_some_and(short);
-        (fits && !words.is_empty()).then_some((start..end, cue))
+        Some((start..ends_at(start), cue))
     }
 
     /// A name of one word that no list of the cue's holds ("I'm Fatemakan" for Fatima
@@ -554,6 +571,19 @@ mod tests {
         assert!(ja.unheard_after_cue("後藤です。", asked).is_none(), "a name was heard");
         assert!(ja.unheard_after_cue("はい。", asked).is_none());
         assert!(ja.unheard_after_cue("来週の金曜日の夜7時に変えてもらうことはできますか。", asked).is_none(), "too long for a name");
+        assert!(ja.unheard_after_cue("はい、お願いします。", asked).is_none(), "no name's shape");
+    }
+
+    #[test]
+    fn a_japanese_name_heard_half_in_kana_after_a_comma_is_listened_for() {
+        let ja = NameCheck::load("ja").unwrap();
+        for (heard, name) in [("水曜日の夜7時半に5人でお願いしたいんですが、すぎ裏です。", "すぎ裏"), ("診察の予約をしたいんですけど、片置かです。", "片置か")] {
+            let at = heard.find(name).unwrap();
+            assert_eq!(ja.unheard_after_cue(heard, None).unwrap().0, at..at + name.len(), "{heard}");
+        }
+        for plain in ["はい、そうです。", "はい、大丈夫です。", "明日の7時、お願いします。", "では、9時でお願いします。"] {
+            assert!(ja.unheard_after_cue(plain, None).is_none(), "{plain}");
+        }
     }
 
     #[test]
