@@ -62,12 +62,12 @@ fn main() -> ExitCode {
 
 /// whisper.cpp allocates its buffers from several threads, and glibc gives each
 /// thread a heap arena of its own whose freed memory the others do not reuse: peak
-/// memory in `bench-asr` went from 295 to 423 MB run to run. Two arenas keep it
-/// near 300 MB at no measurable cost in speed.
+/// memory in `bench-asr` went from 290 to 423 MB run to run, and with two arenas
+/// still to 413 MB. One arena keeps it at 300–320 MB at no measurable cost in speed.
 fn fewer_heap_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator option; it is called before any thread starts.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
