@@ -58,8 +58,8 @@ struct Cue {
     lists: Vec<String>,
     prior: f64,
     /// The agent's question that makes the start of a reply a cue ("May I have
-    /// your name?" → "Little things."), what may come first ("Um, it's"), and the
-    /// most words such a reply may have.
+    /// your name?" → "Little things."), what may come first ("Um, it's"), and
+    /// how long such a reply may be.
     asked: Option<Asked>,
 }
 
