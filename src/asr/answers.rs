@@ -102,8 +102,7 @@ impl AnswerCheck {
         if self.said.is_empty() || !self.asked.is_match(asked) || crate::extract::says_something(&self.grammar, text) {
             return None;
         }
-        let lead = text.len() - text.trim_start().len();
-        let start = lead + self.start.find(&text[lead..]).map_or(0, |m| m.end());
+        let start = super::reply_start(text, &self.start);
         let end = self.end.find(&text[start..]).map_or(text.len(), |m| start + m.start());
         let words = text[start..end].trim_end();
         (!words.is_empty() && self.longest.holds(words)).then(|| start..start + words.len())

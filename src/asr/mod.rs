@@ -231,6 +231,13 @@ impl Longest {
     }
 }
 
+/// Where a short reply's own words start in `text`: after the spaces and what
+/// `fillers` finds at its start ("um, ", 「えーと、」).
+fn reply_start(text: &str, fillers: &regex::Regex) -> usize {
+    let lead = text.len() - text.trim_start().len();
+    lead + fillers.find(&text[lead..]).map_or(0, |m| m.end())
+}
+
 /// One decode's text, its text tokens and their mean log-probability.
 struct Decoded {
     text: String,

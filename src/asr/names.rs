@@ -159,11 +159,7 @@ impl NameCheck {
     /// its byte range in `text` and the lists it is listened for in.
     fn unlisted(&self, text: &str) -> Vec<(std::ops::Range<usize>, Vec<&str>)> {
         let g = &self.grammar;
-        let Some((heard, name)) = crate::extract::name_heard(g, text) else { return Vec::new() };
-        // The name as written must be in the text as heard (not mended or respelled).
-        let Some(at) = text.rfind(heard.as_str()) else { return Vec::new() };
-        let Some(inside) = heard.find(name.as_str()) else { return Vec::new() };
-        let mut pos = at + inside;
+        let Some((mut pos, name)) = self.name_at(text) else { return Vec::new() };
         let words: Vec<(usize, &str)> = name
             .split(' ')
             .map(|w| {
@@ -225,8 +221,7 @@ impl NameCheck {
         let start = match (cue.cue.find_iter(text).map(|m| m.end()).find(|&s| shaped(s)), answered) {
             (Some(start), _) => start,
             (None, Some(a)) => {
-                let lead = text.len() - text.trim_start().len();
-                let start = lead + a.start.find(&text[lead..]).map_or(0, |m| m.end());
+                let start = super::reply_start(text, &a.start);
                 let reply = text[start..].trim();
                 let short = a.longest.holds(reply) && !reply.contains(|c: char| c.is_ascii_digit());
                 if !short || !shaped(start) {
@@ -244,12 +239,19 @@ impl NameCheck {
     /// cue's words are. Only in a language whose names have spaces.
     fn lone_unlisted_word(&self, text: &str) -> Option<(std::ops::Range<usize>, &Cue)> {
         let cue = self.cue.as_ref().filter(|_| self.grammar.lang_has_spaces())?;
-        let (heard, name) = crate::extract::name_heard(&self.grammar, text)?;
+        let (at, name) = self.name_at(text)?;
         if name.contains(' ') || name.is_empty() || cue.lists.iter().any(|l| self.grammar.list_holds(l, &name)) {
             return None;
         }
-        let at = text.rfind(heard.as_str())? + heard.find(name.as_str())?;
         Some((at..at + name.len(), cue))
+    }
+
+    /// The name the extractor finds in `text` and where it starts there. The name as
+    /// written must be in the text as heard (not mended or respelled).
+    fn name_at(&self, text: &str) -> Option<(usize, String)> {
+        let (heard, name) = crate::extract::name_heard(&self.grammar, text)?;
+        let at = text.rfind(heard.as_str())? + heard.find(name.as_str())?;
+        Some((at, name))
     }
 
     /// Every way the lists write a name: the names and their other spellings.
