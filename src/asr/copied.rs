@@ -8,6 +8,14 @@
 //! it: a copy is far likelier with it, what was said only a little. A copy is
 //! decoded again without the domain prompt. The prompt's example number written
 //! again counts for the copy: it is left out of both.
+//!
+//! The agent's line before the turn is in the prompt too, and when it reads a
+//! number back, a listen that must write a number copies it: "Yes, this number's
+//! fine" came out as "Yes, the number 080-3159-6275", the read-back's number with a
+//! digit changed. A number like the line's is scored with and without the line
+//! before it, and a copy (far likelier with it) is dropped.
+
+use super::{Decoded, Held, Recognizer};
 
 /// Share of a transcript's tokens that, in order, are the prompt's, from which it is
 /// taken for a copy. The copy above is 10 of its 12; a caller's own sentence shares
@@ -23,6 +31,14 @@ const MIN_TOKENS: usize = 6;
 /// prompt's very sentence said over the phone (espeak voices, scripts/bench-phone.py's
 /// conditions).
 pub const PROMPT_LEAN: f64 = 2.0;
+
+/// Digits in which a number heard may differ from a run of the agent's line's and
+/// still be taken for its copy: the copy above differs in one.
+const LINE_DIGITS_APART: usize = 2;
+
+/// How much likelier a number is after the agent's line than without it, in nats
+/// per token, above which it is taken for a copy of the line's number.
+const LINE_LEAN: f64 = 1.0;
 
 /// Whether `text` (a transcript's tokens) is mostly `prompt`'s tokens in `prompt`'s
 /// order, or holds most of the prompt in its order: a copy may run on past the
@@ -46,6 +62,53 @@ pub fn outside(tokens: &[(i32, Vec<u8>)], run: std::ops::Range<usize>) -> Vec<i3
         start = end;
     }
     out
+}
+
+/// Whether `digits` are a run of `line`'s digits, but for at most `LINE_DIGITS_APART`.
+fn near_run_of(digits: &str, line: &str) -> bool {
+    let (d, l) = (digits.as_bytes(), line.as_bytes());
+    !d.is_empty()
+        && l.len() >= d.len()
+        && l.windows(d.len()).any(|w| w.iter().zip(d).filter(|(a, b)| a != b).count() <= LINE_DIGITS_APART)
+}
+
+impl Recognizer {
+    /// `heard` without a number that copies the one `after` (the agent's line, the
+    /// end of `prompt`) reads out (see the module): then `first`, the first pass
+    /// before any listen for a number, stands, less the number if it wrote one too.
+    pub(super) fn drop_number_from_line(&self, held: &mut Held, lang: &str, prompt: &str, after: Option<&str>, first: &Decoded, heard: Decoded) -> Decoded {
+        let (Some(check), Some(after), Some(joined)) = (self.number_check(lang), after, heard.joined()) else { return heard };
+        let Some((run, digits)) = check.digits_at(&heard.text) else { return heard };
+        let Some(before_line) = prompt.strip_suffix(after.trim()) else { return heard };
+        if !near_run_of(&digits, &check.digits_said(after)) || joined.get(..run.start) != heard.text.get(..run.start) {
+            return heard;
+        }
+        let (prefix, between) = heard.lead_to(&joined, run.start);
+        let Ok(between) = self.tokens_of(between) else { return heard };
+        let written = &heard.text[run.clone()];
+        let Ok(numerals) = self.tokens_of(written) else { return heard };
+        let words = self.spoken(lang).map(|s| s.say(written, &[]));
+        let mut leans = Vec::new();
+        for number in std::iter::once(numerals).chain(words) {
+            let tail: Vec<i32> = between.iter().chain(&number).copied().collect();
+            // A second tail that differs from the first token on, so that every token is scored.
+            let tails = [tail.clone(), vec![self.ctx.token_eot()]];
+            let mut score = |prompt: &str| self.score_token_tails(held, lang, prompt, &prefix, &tails, false).map(|s| s[0]);
+            let (Ok(with), Ok(without)) = (score(prompt), score(before_line.trim_end())) else { return heard };
+            leans.push(((with - without) / tail.len() as f64, with / tail.len() as f64, without / tail.len() as f64));
+        }
+        let lean = leans.iter().map(|l| l.0).fold(f64::MIN, f64::max);
+        if super::debugging() {
+            eprintln!("asr: {digits} is like the agent's line's number, {leans:.2?} nats a token likelier after it");
+        }
+        if lean <= LINE_LEAN {
+            return heard;
+        }
+        match check.number_at(&first.text) {
+            None => first.clone(),
+            Some(r) => Decoded { text: format!("{}{}", &first.text[..r.start], &first.text[r.end..]), ..first.clone() },
+        }
+    }
 }
 
 /// The length of the longest common subsequence of `a` and `b`.
@@ -73,6 +136,16 @@ mod tests {
         let tokens = [t(1, " is"), t(2, " 090"), t(3, "-12"), t(4, "34"), t(5, ".")];
         assert_eq!(outside(&tokens, 4..12), vec![1, 5]);
         assert_eq!(outside(&tokens, 0..0), vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_number_near_a_run_of_the_lines_digits_may_be_its_copy() {
+        // the read-back's date and time, then its number
+        let line = "1024508031596274";
+        assert!(near_run_of("08031596275", line), "one digit changed");
+        assert!(near_run_of("08031596274", line));
+        assert!(!near_run_of("09012345678", line));
+        assert!(!near_run_of("08031596274", "0803"), "the line says too few digits");
     }
 
     #[test]

@@ -81,6 +81,11 @@ impl NumberCheck {
         phone::number(&self.grammar, &text[run.clone()]).map(|d| (run, d))
     }
 
+    /// Every digit `line` says, in numerals or words ("zero eight zero, …").
+    pub fn digits_said(&self, line: &str) -> String {
+        crate::extract::digits_said(&self.grammar, line)
+    }
+
     /// The byte range of a run of numerals in `text` one digit too long to be a
     /// number, with its readings with one digit left out (`phone::with_a_digit_dropped`).
     pub fn overlong_at(&self, text: &str) -> Option<(std::ops::Range<usize>, Vec<String>)> {

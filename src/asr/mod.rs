@@ -239,6 +239,7 @@ fn reply_start(text: &str, fillers: &regex::Regex) -> usize {
 }
 
 /// One decode's text, its text tokens and their mean log-probability.
+#[derive(Clone)]
 struct Decoded {
     text: String,
     tokens: Vec<(i32, Vec<u8>)>,
@@ -436,7 +437,7 @@ impl Recognizer {
         if stop.load(Ordering::Relaxed) {
             bail!("speech recognition stopped");
         }
-        let heard = match self.hear_in_words(&mut held, lang, prompt, first) {
+        let heard = match self.hear_in_words(&mut held, lang, prompt, first.clone()) {
             Ok(heard) => heard,
             Err(first) => {
                 let heard = self.listen_for_number(&mut held, lang, prompt, first);
@@ -444,6 +445,7 @@ impl Recognizer {
             }
         };
         let heard = self.drop_copied_example(&mut held, lang, prompt, heard);
+        let heard = self.drop_number_from_line(&mut held, lang, prompt, after, &first, heard);
         let heard = self.hear_name_again(&mut held, lang, prompt, after, heard);
         let heard = self.hear_answer_again(&mut held, lang, prompt, after, heard);
         let Decoded { text, avg_logprob, .. } = self.hear_times_again(&mut held, lang, prompt, heard);

@@ -70,7 +70,7 @@ impl Spoken {
     /// `written` (numerals, groups joined by '-') said in words: a digit as the
     /// listen said the digit at that place if it is the same one ("Oh" or "zero"),
     /// otherwise as the listen said that digit anywhere, otherwise as listed.
-    fn say(&self, written: &str, listened: &[i32]) -> Vec<i32> {
+    pub(super) fn say(&self, written: &str, listened: &[i32]) -> Vec<i32> {
         let digit_of = |t: i32| match &self.kinds[t as usize] {
             Kind::Digits(d, _) => d.chars().next(),
             _ => None,
@@ -159,7 +159,7 @@ impl Recognizer {
         Ok(beams.into_iter().filter(|b| b.2).map(|b| b.0).collect())
     }
 
-    fn spoken(&self, lang: &str) -> Option<&Spoken> {
+    pub(super) fn spoken(&self, lang: &str) -> Option<&Spoken> {
         self.spoken.iter().find(|(l, _)| l == lang).map(|(_, s)| s)
     }
 
