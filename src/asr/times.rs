@@ -6,6 +6,10 @@
 //! winner is written, and a close call is written without its half of the day, so
 //! that the business's hours decide it as they decide a bare hour.
 //!
+//! A time heard on the hour in a half of the day it is sure of is weighed against
+//! the same hour at the quarters too (`[left_out]`): whisper leaves minutes out
+//! ("seven thirty pm" as "7 p.m.") far more often than it makes them up.
+//!
 //! A time heard between the quarter hours ("1113", "12.34") is also weighed again
 //! (`[off_grid]`): bookings start on the quarter hour, and whisper writes "eleven
 //! thirty" as 11:13 or "twelve thirty for six" as 12.34 more often than callers ask
@@ -27,7 +31,17 @@ pub struct TimeCheck {
     readings: Vec<String>,
     unsure: String,
     doubt: f64,
+    left_out: Option<LeftOut>,
     off_grid: Option<OffGrid>,
+}
+
+/// Minutes a time heard on the hour may have had: each is written into the reading
+/// the time was heard as, and weighed against it with `prior` added.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeftOut {
+    minutes: Vec<String>,
+    prior: f64,
 }
 
 /// Times between the quarter hours, and how the quarter hours are written.
@@ -58,6 +72,8 @@ struct TimeFile {
     readings: Vec<String>,
     unsure: String,
     doubt: f64,
+    #[serde(default)]
+    left_out: Option<LeftOut>,
     off_grid: Option<OffGridFile>,
 }
 
@@ -86,7 +102,7 @@ impl TimeCheck {
                 Some(OffGrid { times, not_before, on_grid: o.on_grid, reading: o.reading, prior: o.prior })
             }
         };
-        Ok(TimeCheck { time, readings: file.readings, unsure: file.unsure, doubt: file.doubt, off_grid })
+        Ok(TimeCheck { time, readings: file.readings, unsure: file.unsure, doubt: file.doubt, left_out: file.left_out, off_grid })
     }
 
     /// Each time in `text` between the quarter hours: where it is, then the same hour
@@ -117,25 +133,42 @@ impl TimeCheck {
         found
     }
 
-    /// Each time in `text`: where it is, its readings, and how to write it unsure.
-    fn readings_at(&self, text: &str) -> Vec<(Range<usize>, Vec<String>, String)> {
+    /// Each time in `text`: where it is, its readings, how to write it unsure, and,
+    /// heard on the hour, each reading at each of `left_out`'s minutes.
+    fn readings_at(&self, text: &str) -> Vec<TimeHeard> {
         self.time
             .captures_iter(text)
             .filter_map(|c| {
                 let whole = c.get(0)?;
                 let hour = c.name("hour")?.as_str();
-                let minute = c.name("minute").map(|m| format!(":{}", m.as_str())).unwrap_or_default();
-                let fill = |r: &str| r.replace("{hour}", hour).replace("{minute}", &minute);
-                let mut out: Vec<String> = Vec::new();
-                for r in self.readings.iter().map(|r| fill(r)) {
-                    if !out.contains(&r) {
-                        out.push(r);
+                let minute = c.name("minute").map(|m| format!(":{}", m.as_str()));
+                let fill = |r: &str, minute: &str| r.replace("{hour}", hour).replace("{minute}", minute);
+                let mut readings: Vec<String> = Vec::new();
+                let mut with_minutes = Vec::new();
+                for template in &self.readings {
+                    let r = fill(template, minute.as_deref().unwrap_or_default());
+                    if readings.contains(&r) {
+                        continue;
                     }
+                    readings.push(r);
+                    let minutes = self.left_out.as_ref().filter(|_| minute.is_none()).map_or(&[][..], |l| &l.minutes[..]);
+                    with_minutes.push(minutes.iter().map(|m| fill(template, m)).collect());
                 }
-                (out.len() > 1).then(|| (whole.range(), out, fill(&self.unsure)))
+                let unsure = fill(&self.unsure, minute.as_deref().unwrap_or_default());
+                (readings.len() > 1).then(|| TimeHeard { at: whole.range(), readings, unsure, with_minutes })
             })
             .collect()
     }
+}
+
+/// A clock time found in a transcript, and how else it may be written.
+#[derive(Debug, PartialEq)]
+struct TimeHeard {
+    at: Range<usize>,
+    readings: Vec<String>,
+    unsure: String,
+    /// Each reading at each minute a time heard on the hour may have had.
+    with_minutes: Vec<Vec<String>>,
 }
 
 impl Recognizer {
@@ -145,17 +178,23 @@ impl Recognizer {
         let (Some(check), Some(joined)) = (check, heard.joined()) else { return heard };
         let mut text = heard.text.clone();
         // Right to left, so that a replaced time leaves the others' offsets alone.
-        for (at, readings, unsure) in check.readings_at(&joined).into_iter().rev() {
+        for TimeHeard { at, readings, unsure, with_minutes } in check.readings_at(&joined).into_iter().rev() {
             let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &heard, &joined, at.clone(), &readings, TIME_CONTEXT_CHARS) else { continue };
             let mut order: Vec<usize> = (0..tails.len()).collect();
             order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
             let sure = scores[order[0]] - scores[order[1]] >= check.doubt;
-            let written = if sure { &readings[order[0]] } else { &unsure };
+            let mut written = if sure { readings[order[0]].clone() } else { unsure };
             if debugging() {
                 eprintln!("asr: time weighed again {:?}: {written:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
             }
+            if let (true, Some(left_out)) = (sure && !with_minutes[order[0]].is_empty(), &check.left_out) {
+                let candidates: Vec<String> = std::iter::once(written.clone()).chain(with_minutes[order[0]].iter().cloned()).collect();
+                if let Ok(Some(with_minute)) = self.likelier_than_heard(held, lang, prompt, &heard, &joined, at.clone(), &candidates, left_out.prior, TIME_CONTEXT_CHARS) {
+                    written = with_minute;
+                }
+            }
             if let Some(in_text) = same_place(&joined, &text, at.clone()) {
-                text.replace_range(in_text, written);
+                text.replace_range(in_text, &written);
             }
         }
         self.snap_to_quarters(held, lang, prompt, Decoded { text, ..heard }, check)
@@ -188,13 +227,16 @@ mod tests {
             readings: vec!["{hour}{minute} a.m.".into(), "{hour}{minute} p.m.".into()],
             unsure: "{hour}{minute} o'clock".into(),
             doubt: 2.0,
+            left_out: Some(LeftOut { minutes: vec![":30".into()], prior: 8.0 }),
             off_grid: None,
         };
         let found = check.readings_at("Saturday at 9 p.m. in the morning");
-        let readings = vec!["9 a.m.".to_string(), "9 p.m.".to_string()];
-        assert_eq!(found, vec![(12..18, readings, "9 o'clock".to_string())]);
+        let (readings, unsure) = (vec!["9 a.m.".to_string(), "9 p.m.".to_string()], "9 o'clock".to_string());
+        let with_minutes = vec![vec!["9:30 a.m.".to_string()], vec!["9:30 p.m.".to_string()]];
+        assert_eq!(found, vec![TimeHeard { at: 12..18, readings, unsure, with_minutes }]);
         let found = check.readings_at("at 10:30 a.m.");
-        assert_eq!(found[0].2, "10:30 o'clock");
+        assert_eq!(found[0].unsure, "10:30 o'clock");
+        assert_eq!(found[0].with_minutes, vec![Vec::<String>::new(); 2], "minutes heard are not left out");
         assert!(check.readings_at("on the 5th").is_empty());
     }
 
