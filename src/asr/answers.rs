@@ -10,7 +10,7 @@
 //! better. Every answer competes, not only the one asked for: callers answer ahead
 //! ("Eight fifteen in the evening" asked for the day).
 
-use super::{debugging, Decoded, Held, Longest, Recognizer};
+use super::{debugging, Decoded, Held, Longest, Recognizer, Spot};
 use crate::grammar::Grammar;
 use anyhow::{bail, Context, Result};
 use regex::Regex;
@@ -150,7 +150,8 @@ impl Recognizer {
         let (Some(check), Some(asked), Some(joined)) = (self.answer_check(lang), after, heard.joined()) else { return heard };
         let Some(words) = check.unanswered(asked, &joined) else { return heard };
         let Some(in_text) = super::names::same_place(&joined, &heard.text, words.clone()) else { return heard };
-        match self.listen_for_answer(held, lang, prompt, &heard, &joined, words, check) {
+        let listened = self.listen_for_answer(held, lang, prompt, &Spot { heard: &heard, joined: &joined, at: words }, check);
+        match listened {
             Ok(Some(said)) => {
                 let mut text = heard.text.clone();
                 text.replace_range(in_text, &said);
@@ -166,23 +167,22 @@ impl Recognizer {
         }
     }
 
-    /// The answer the audio fits better, `check.prior` added, than the words at
-    /// `words` of `joined`, if any.
-    #[allow(clippy::too_many_arguments)]
-    fn listen_for_answer(&self, held: &mut Held, lang: &str, prompt: &str, heard: &Decoded, joined: &str, words: Range<usize>, check: &AnswerCheck) -> Result<Option<String>> {
+    /// The answer the audio fits better, `check.prior` added, than the words heard
+    /// at `spot`, if any.
+    fn listen_for_answer(&self, held: &mut Held, lang: &str, prompt: &str, spot: &Spot, check: &AnswerCheck) -> Result<Option<String>> {
         let started = std::time::Instant::now();
-        let at_start = joined[..words.start].trim().is_empty();
+        let at_start = spot.joined[..spot.at.start].trim().is_empty();
         let placed = as_placed(&check.said, at_start);
-        let (prefix, between) = heard.lead_to(joined, words.start);
+        let (prefix, between) = spot.lead();
         let said: Vec<Vec<i32>> = placed.iter().map(|s| self.tokens_of(&format!("{between}{s}"))).collect::<Result<_>>()?;
         let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
-        let first = joined[words.clone()].to_string();
+        let first = spot.words().to_string();
         let mut candidates = vec![first.clone()];
         candidates.extend(found.into_iter().map(|i| placed[i].clone()).filter(|s| *s != first).take(ANSWERS_WEIGHED));
         if candidates.len() < 2 {
             return Ok(None);
         }
-        let best = self.likelier_than_heard(held, lang, prompt, heard, joined, words, &candidates, check.prior, ANSWER_CONTEXT_CHARS)?;
+        let best = self.likelier_than_heard(held, lang, prompt, spot, &candidates, check.prior, ANSWER_CONTEXT_CHARS)?;
         if debugging() {
             eprintln!("asr: answer listened for in {} ms", started.elapsed().as_millis());
         }

@@ -238,6 +238,28 @@ fn reply_start(text: &str, fillers: &regex::Regex) -> usize {
     lead + fillers.find(&text[lead..]).map_or(0, |m| m.end())
 }
 
+/// A place in a first pass's transcript where other words are weighed or listened
+/// for: the transcript, the text of its tokens (`Decoded::joined`), and the bytes
+/// `at` of that text.
+struct Spot<'a> {
+    heard: &'a Decoded,
+    joined: &'a str,
+    at: std::ops::Range<usize>,
+}
+
+impl Spot<'_> {
+    /// What was heard at the spot.
+    fn words(&self) -> &str {
+        &self.joined[self.at.clone()]
+    }
+
+    /// The tokens kept before the spot and what lies between them and it (see
+    /// `Decoded::lead_to`).
+    fn lead(&self) -> (Vec<i32>, &str) {
+        self.heard.lead_to(self.joined, self.at.start)
+    }
+}
+
 /// One decode's text, its text tokens and their mean log-probability.
 #[derive(Clone)]
 struct Decoded {
@@ -707,7 +729,8 @@ impl Recognizer {
         // What follows is the same for every count; a few characters of it tell
         // where the number ends, and scoring more would only cost time.
         let candidates: Vec<String> = std::iter::once(joined[run.clone()].to_string()).chain(readings.iter().cloned()).collect();
-        let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &heard, &joined, run.clone(), &candidates, NUMBER_CONTEXT_CHARS) else { return heard };
+        let spot = Spot { heard: &heard, joined: &joined, at: run.clone() };
+        let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &spot, &candidates, NUMBER_CONTEXT_CHARS) else { return heard };
         if debugging() {
             eprintln!("asr: recounted {:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
         }
@@ -758,47 +781,25 @@ impl Recognizer {
         Decoded { text: format!("{}{}", &heard.text[..run.start], &heard.text[run.end..]), ..heard }
     }
 
-    /// The log-likelihood of each of `candidates` in place of bytes `at` of `joined`
-    /// (the text of `heard`'s tokens), with up to `context` characters of what follows,
-    /// on the audio already encoded: the tokens before `at` are context, the rest is
-    /// scored. The tails scored come back with their scores.
-    #[allow(clippy::too_many_arguments)]
-    fn weigh_in_place(
-        &self,
-        held: &mut Held,
-        lang: &str,
-        prompt: &str,
-        heard: &Decoded,
-        joined: &str,
-        at: std::ops::Range<usize>,
-        candidates: &[String],
-        context: usize,
-    ) -> Result<(Vec<String>, Vec<f64>)> {
-        let (prefix, between) = heard.lead_to(joined, at.start);
-        let after: String = joined[at.end..].chars().take(context).collect();
-        let ends = at.end + after.len() == joined.len();
+    /// The log-likelihood of each of `candidates` in place of what was heard at
+    /// `spot`, with up to `context` characters of what follows, on the audio already
+    /// encoded: the tokens before the spot are context, the rest is scored. The tails
+    /// scored come back with their scores.
+    fn weigh_in_place(&self, held: &mut Held, lang: &str, prompt: &str, spot: &Spot, candidates: &[String], context: usize) -> Result<(Vec<String>, Vec<f64>)> {
+        let (prefix, between) = spot.lead();
+        let after: String = spot.joined[spot.at.end..].chars().take(context).collect();
+        let ends = spot.at.end + after.len() == spot.joined.len();
         let tails: Vec<String> = candidates.iter().map(|c| format!("{between}{c}{after}")).collect();
         let scores = self.score_tails(held, lang, prompt, &prefix, &tails, ends)?;
         Ok((tails, scores))
     }
 
-    /// Which of `candidates` fits the audio best at `at` of `joined`, the first being
-    /// what was heard there and each other given `prior` (natural log) more: that
-    /// candidate, unless it is the first.
+    /// Which of `candidates` fits the audio best at `spot`, the first being what was
+    /// heard there and each other given `prior` (natural log) more: that candidate,
+    /// unless it is the first.
     #[allow(clippy::too_many_arguments)]
-    fn likelier_than_heard(
-        &self,
-        held: &mut Held,
-        lang: &str,
-        prompt: &str,
-        heard: &Decoded,
-        joined: &str,
-        at: std::ops::Range<usize>,
-        candidates: &[String],
-        prior: f64,
-        context: usize,
-    ) -> Result<Option<String>> {
-        let (tails, mut scores) = self.weigh_in_place(held, lang, prompt, heard, joined, at, candidates, context)?;
+    fn likelier_than_heard(&self, held: &mut Held, lang: &str, prompt: &str, spot: &Spot, candidates: &[String], prior: f64, context: usize) -> Result<Option<String>> {
+        let (tails, mut scores) = self.weigh_in_place(held, lang, prompt, spot, candidates, context)?;
         for s in scores.iter_mut().skip(1) {
             *s += prior;
         }

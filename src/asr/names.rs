@@ -7,7 +7,7 @@
 //! encoded, with a few characters of what follows, and the likeliest is kept. A name
 //! the lists lack stays when the audio fits it better than any listed name.
 
-use super::{debugging, Decoded, Held, Longest, Recognizer};
+use super::{debugging, Decoded, Held, Longest, Recognizer, Spot};
 use crate::grammar::Grammar;
 use anyhow::{Context, Result};
 use std::sync::Arc;
@@ -295,7 +295,8 @@ impl Recognizer {
         let lone = if cued.is_none() { check.lone_unlisted_word(&joined) } else { None };
         if let Some((words, cue)) = cued.clone().or(lone) {
             let Some(in_text) = same_place(&joined, &heard.text, words.clone()) else { return heard };
-            match self.listen_after_cue(held, lang, prompt, &heard, &joined, words, check, cue) {
+            let listened = self.listen_after_cue(held, lang, prompt, &Spot { heard: &heard, joined: &joined, at: words }, check, cue);
+            match listened {
                 Ok(Some(name)) => {
                     let mut text = heard.text.clone();
                     text.replace_range(in_text, &name);
@@ -316,7 +317,7 @@ impl Recognizer {
             // The word is found in the tokens' text; the number may have been
             // rewritten since, before or after it.
             let Some(in_text) = same_place(&joined, &text, word.clone()) else { continue };
-            match self.listen_for_name(held, lang, prompt, &heard, &joined, word, check, &lists) {
+            match self.listen_for_name(held, lang, prompt, &Spot { heard: &heard, joined: &joined, at: word }, check, &lists) {
                 Ok(Some(name)) => text.replace_range(in_text, &name),
                 Ok(None) => {}
                 Err(e) if debugging() => eprintln!("asr: name not heard again: {e:#}"),
@@ -326,27 +327,15 @@ impl Recognizer {
         Decoded { text, ..heard }
     }
 
-    /// The name of `lists` the audio fits better than the word at `word` of
-    /// `joined` (the text of `heard`'s tokens), if any.
-    #[allow(clippy::too_many_arguments)]
-    fn listen_for_name(
-        &self,
-        held: &mut Held,
-        lang: &str,
-        prompt: &str,
-        heard: &Decoded,
-        joined: &str,
-        word: std::ops::Range<usize>,
-        check: &NameCheck,
-        lists: &[&str],
-    ) -> Result<Option<String>> {
+    /// The name of `lists` the audio fits better than the word heard at `spot`, if any.
+    fn listen_for_name(&self, held: &mut Held, lang: &str, prompt: &str, spot: &Spot, check: &NameCheck, lists: &[&str]) -> Result<Option<String>> {
         let forms = check.forms(lists);
         // What lies between the forced tokens and the word (" " in English) goes first.
-        let (prefix, between) = heard.lead_to(joined, word.start);
+        let (prefix, between) = spot.lead();
         let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{between}{f}"))).collect::<Result<_>>()?;
         let started = std::time::Instant::now();
         let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
-        let first = &joined[word.clone()];
+        let first = spot.words();
         let mut names: Vec<&str> = vec![first];
         // One form of a name is enough: the likeliest (吉田, not also よしだ, ヨシダ).
         let mut seen: Vec<&str> = Vec::new();
@@ -361,7 +350,7 @@ impl Recognizer {
             return Ok(None);
         }
         let names: Vec<String> = names.into_iter().map(str::to_string).collect();
-        let best = self.likelier_than_heard(held, lang, prompt, heard, joined, word, &names, check.prior, NAME_CONTEXT_CHARS)?;
+        let best = self.likelier_than_heard(held, lang, prompt, spot, &names, check.prior, NAME_CONTEXT_CHARS)?;
         if debugging() {
             eprintln!("asr: name heard again in {} ms", started.elapsed().as_millis());
         }
@@ -369,21 +358,10 @@ impl Recognizer {
     }
 
     /// The listed name (a word of each of the cue's lists in turn, or of the first
-    /// alone) the audio fits better than the words at `words` of `joined`, if any.
-    #[allow(clippy::too_many_arguments)]
-    fn listen_after_cue(
-        &self,
-        held: &mut Held,
-        lang: &str,
-        prompt: &str,
-        heard: &Decoded,
-        joined: &str,
-        words: std::ops::Range<usize>,
-        check: &NameCheck,
-        cue: &Cue,
-    ) -> Result<Option<String>> {
+    /// alone) the audio fits better than the words heard at `spot`, if any.
+    fn listen_after_cue(&self, held: &mut Held, lang: &str, prompt: &str, spot: &Spot, check: &NameCheck, cue: &Cue) -> Result<Option<String>> {
         let started = std::time::Instant::now();
-        let (prefix, between) = heard.lead_to(joined, words.start);
+        let (prefix, between) = spot.lead();
         // Word by word: the likeliest few of each list after the ones kept before.
         let mut kept: Vec<String> = vec![String::new()];
         let mut names: Vec<String> = Vec::new();
@@ -405,9 +383,8 @@ impl Recognizer {
         if names.is_empty() {
             return Ok(None);
         }
-        let first = joined[words.clone()].to_string();
-        let candidates: Vec<String> = std::iter::once(first).chain(names).collect();
-        let best = self.likelier_than_heard(held, lang, prompt, heard, joined, words, &candidates, cue.prior, NAME_CONTEXT_CHARS)?;
+        let candidates: Vec<String> = std::iter::once(spot.words().to_string()).chain(names).collect();
+        let best = self.likelier_than_heard(held, lang, prompt, spot, &candidates, cue.prior, NAME_CONTEXT_CHARS)?;
         if debugging() {
             eprintln!("asr: name listened for after its cue in {} ms", started.elapsed().as_millis());
         }

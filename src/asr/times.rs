@@ -17,7 +17,7 @@
 //! the time as heard, which stays when the audio fits it clearly better.
 
 use super::names::same_place;
-use super::{debugging, Decoded, Held, Recognizer};
+use super::{debugging, Decoded, Held, Recognizer, Spot};
 use anyhow::{Context, Result};
 use regex::Regex;
 use std::ops::Range;
@@ -179,7 +179,8 @@ impl Recognizer {
         let mut text = heard.text.clone();
         // Right to left, so that a replaced time leaves the others' offsets alone.
         for TimeHeard { at, readings, unsure, with_minutes } in check.readings_at(&joined).into_iter().rev() {
-            let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &heard, &joined, at.clone(), &readings, TIME_CONTEXT_CHARS) else { continue };
+            let spot = Spot { heard: &heard, joined: &joined, at: at.clone() };
+            let Ok((tails, scores)) = self.weigh_in_place(held, lang, prompt, &spot, &readings, TIME_CONTEXT_CHARS) else { continue };
             let mut order: Vec<usize> = (0..tails.len()).collect();
             order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
             let sure = scores[order[0]] - scores[order[1]] >= check.doubt;
@@ -189,7 +190,7 @@ impl Recognizer {
             }
             if let (true, Some(left_out)) = (sure && !with_minutes[order[0]].is_empty(), &check.left_out) {
                 let candidates: Vec<String> = std::iter::once(written.clone()).chain(with_minutes[order[0]].iter().cloned()).collect();
-                if let Ok(Some(with_minute)) = self.likelier_than_heard(held, lang, prompt, &heard, &joined, at.clone(), &candidates, left_out.prior, TIME_CONTEXT_CHARS) {
+                if let Ok(Some(with_minute)) = self.likelier_than_heard(held, lang, prompt, &spot, &candidates, left_out.prior, TIME_CONTEXT_CHARS) {
                     written = with_minute;
                 }
             }
@@ -207,7 +208,8 @@ impl Recognizer {
         let mut text = heard.text.clone();
         for (at, quarters) in check.off_grid_at(&joined).into_iter().rev() {
             let readings: Vec<String> = std::iter::once(joined[at.clone()].to_string()).chain(quarters).collect();
-            let Ok(Some(quarter)) = self.likelier_than_heard(held, lang, prompt, &heard, &joined, at.clone(), &readings, grid.prior, TIME_CONTEXT_CHARS) else { continue };
+            let spot = Spot { heard: &heard, joined: &joined, at: at.clone() };
+            let Ok(Some(quarter)) = self.likelier_than_heard(held, lang, prompt, &spot, &readings, grid.prior, TIME_CONTEXT_CHARS) else { continue };
             if let Some(in_text) = same_place(&joined, &text, at.clone()) {
                 text.replace_range(in_text, &quarter);
             }
