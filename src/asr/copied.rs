@@ -95,9 +95,11 @@ impl Recognizer {
             let tails = [tail.clone(), vec![self.ctx.token_eot()]];
             let mut score = |prompt: &str| self.score_token_tails(held, lang, prompt, &prefix, &tails, false).map(|s| s[0]);
             let (Ok(with), Ok(without)) = (score(prompt), score(before_line.trim_end())) else { return heard };
-            leans.push(((with - without) / tail.len() as f64, with / tail.len() as f64, without / tail.len() as f64));
+            leans.push((with - without) / tail.len() as f64);
         }
-        let lean = leans.iter().map(|l| l.0).fold(f64::MIN, f64::max);
+        // In numerals or in words, whichever the line leans to more (the read-back says
+        // the number in words, the domain prompt's example is in numerals).
+        let lean = leans.iter().copied().fold(f64::MIN, f64::max);
         if super::debugging() {
             eprintln!("asr: {digits} is like the agent's line's number, {leans:.2?} nats a token likelier after it");
         }

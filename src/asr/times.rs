@@ -188,7 +188,8 @@ impl Recognizer {
             if debugging() {
                 eprintln!("asr: time weighed again {:?}: {written:?}", tails.iter().zip(&scores).collect::<Vec<_>>());
             }
-            if let (true, Some(left_out)) = (sure && !with_minutes[order[0]].is_empty(), &check.left_out) {
+            // Heard on the hour, in a half of the day it is sure of: minutes left out?
+            if let Some(left_out) = check.left_out.as_ref().filter(|_| sure && !with_minutes[order[0]].is_empty()) {
                 let candidates: Vec<String> = std::iter::once(written.clone()).chain(with_minutes[order[0]].iter().cloned()).collect();
                 if let Ok(Some(with_minute)) = self.likelier_than_heard(held, lang, prompt, &spot, &candidates, left_out.prior, TIME_CONTEXT_CHARS) {
                     written = with_minute;
