@@ -91,9 +91,7 @@ impl Recognizer {
         let mut leans = Vec::new();
         for number in std::iter::once(numerals).chain(words) {
             let tail: Vec<i32> = between.iter().chain(&number).copied().collect();
-            // A second tail that differs from the first token on, so that every token is scored.
-            let tails = [tail.clone(), vec![self.ctx.token_eot()]];
-            let mut score = |prompt: &str| self.score_token_tails(held, lang, prompt, &prefix, &tails, false).map(|s| s[0]);
+            let mut score = |prompt: &str| self.score_every_token(held, lang, prompt, &prefix, &tail, false);
             let (Ok(with), Ok(without)) = (score(prompt), score(before_line.trim_end())) else { return heard };
             leans.push((with - without) / tail.len() as f64);
         }

@@ -542,9 +542,7 @@ impl Recognizer {
             return false;
         }
         let mut held = Held { state, tokens: Vec::new(), threads: self.opts.threads };
-        // A second tail that differs from the first token on, so that every token is scored.
-        let tails = [ids.clone(), vec![self.ctx.token_eot()]];
-        let mut score = |prompt: &str| self.score_token_tails(&mut held, lang, prompt, &[], &tails, true).map(|s| s[0]);
+        let mut score = |prompt: &str| self.score_every_token(&mut held, lang, prompt, &[], &ids, true);
         let (Ok(with), Ok(without)) = (score(prompt), score(&joined_prompt(lang, None, after))) else { return false };
         let lean = (with - without) / ids.len() as f64;
         if debugging() {
@@ -817,6 +815,14 @@ impl Recognizer {
     fn score_tails(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], tails: &[String], ends: bool) -> Result<Vec<f64>> {
         let toks = tails.iter().map(|t| self.tokens_of(t)).collect::<Result<Vec<_>>>()?;
         self.score_token_tails(held, lang, prompt, prefix, &toks, ends)
+    }
+
+    /// The log-likelihood of every token of `tail` after the context and `prefix`
+    /// (`score_token_tails` leaves out the tokens all its tails share).
+    fn score_every_token(&self, held: &mut Held, lang: &str, prompt: &str, prefix: &[i32], tail: &[i32], ends: bool) -> Result<f64> {
+        // A second tail that differs from the first token on, so that every token is scored.
+        let tails = [tail.to_vec(), vec![self.ctx.token_eot()]];
+        Ok(self.score_token_tails(held, lang, prompt, prefix, &tails, ends)?[0])
     }
 
     /// `score_tails` for tails given as tokens.

@@ -143,6 +143,7 @@ impl TimeCheck {
                 let hour = c.name("hour")?.as_str();
                 let minute = c.name("minute").map(|m| format!(":{}", m.as_str()));
                 let fill = |r: &str, minute: &str| r.replace("{hour}", hour).replace("{minute}", minute);
+                let left_out = self.left_out.as_ref().filter(|_| minute.is_none()).map_or(&[][..], |l| &l.minutes[..]);
                 let mut readings: Vec<String> = Vec::new();
                 let mut with_minutes = Vec::new();
                 for template in &self.readings {
@@ -151,8 +152,7 @@ impl TimeCheck {
                         continue;
                     }
                     readings.push(r);
-                    let minutes = self.left_out.as_ref().filter(|_| minute.is_none()).map_or(&[][..], |l| &l.minutes[..]);
-                    with_minutes.push(minutes.iter().map(|m| fill(template, m)).collect());
+                    with_minutes.push(left_out.iter().map(|m| fill(template, m)).collect());
                 }
                 let unsure = fill(&self.unsure, minute.as_deref().unwrap_or_default());
                 (readings.len() > 1).then(|| TimeHeard { at: whole.range(), readings, unsure, with_minutes })
