@@ -26,6 +26,9 @@ pub struct Example {
     /// (`extract::Source::Heard`); rows without it are typed.
     #[serde(default)]
     pub heard: bool,
+    /// The slot the agent had just asked for (`extract::Context::expect`): "name",
+    /// "time", "party_size", …
+    pub asked: Option<String>,
 }
 
 #[derive(Deserialize)]

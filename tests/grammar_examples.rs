@@ -23,7 +23,7 @@ fn check_language(lang: &str) {
         let p = profile(e.profile.as_deref().unwrap());
         let now = chrono::NaiveDateTime::parse_from_str(e.now.as_deref().unwrap(), "%Y-%m-%dT%H:%M").unwrap();
         let source = if e.heard { Source::Heard } else { Source::Typed };
-        let got = reported(&g, extract(&g, &e.text, &Context { source, now, profile: &p, call_date: None, expect: None }));
+        let got = reported(&g, extract(&g, &e.text, &Context { source, now, profile: &p, call_date: None, expect: e.asked.as_deref() }));
         let mut got_json = serde_json::to_value(&got).unwrap();
         got_json["shift"] = serde_json::json!(got.shift);
         let want = expected(e);

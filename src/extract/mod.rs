@@ -128,6 +128,9 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
     }
     let said_intent = intent_outside_names(g, &norm, &found);
     slots.name = said_name(g, &found, said_intent.is_some(), ctx.source).map(|(_, n)| n);
+    if slots.name.is_none() && ctx.expect == Some("name") && ctx.source == Source::Heard && said_intent.is_none() {
+        slots.name = resolve::listed_name_alone(g, &bare_answer(g, &norm));
+    }
     // An answer that is only a number ("Four.", "11 then") is no name; it answers the question asked.
     if let Some(n) = g.numbers.read_whole(&bare_answer(g, &norm)) {
         slots.name = None;

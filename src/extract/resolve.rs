@@ -205,6 +205,7 @@ fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
     }
     if let Some(list) = &g.names.given {
         name = mend_given_name(g, list, &name);
+        name = spelled_given_name(g, list, &name);
     }
     let Some(list) = &g.names.spelling else { return name };
     if let Some(v) = g.list_value(list, &name) {
@@ -236,6 +237,18 @@ fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
     name
 }
 
+/// A reply of one word to the question for the name that the name list spells only
+/// once mended (おかわで。: おかわ is one sound from おがわ, 小川): that listed name.
+/// Unmended, a lone word in kana is too often no name.
+pub fn listed_name_alone(g: &Grammar, word: &str) -> Option<String> {
+    let list = g.names.spelling.as_ref()?;
+    if word.is_empty() || word.contains(char::is_whitespace) {
+        return None;
+    }
+    let name = tidy_name(g, word, Source::Heard);
+    (name != word && g.lists.get(list)?.values().any(|v| *v == name)).then_some(name)
+}
+
 /// A name written all in lower case ("mia chen", as some recognisers write) with a
 /// capital to each word, in a language that has capitals and spaces.
 fn capitalised(g: &Grammar, name: &str) -> String {
@@ -264,6 +277,17 @@ fn mend_given_name(g: &Grammar, list: &str, name: &str) -> String {
         words[0] = one;
     }
     words.join(" ")
+}
+
+/// 原田みき → 原田美紀: in a language without spaces, a given name after a family
+/// name as the spelling list writes it, written as the given-name list writes it.
+fn spelled_given_name(g: &Grammar, list: &str, name: &str) -> String {
+    let Some(families) = g.names.spelling.as_ref().and_then(|l| g.lists.get(l)).filter(|_| !g.lang_has_spaces()) else { return name.to_string() };
+    let family = families.values().filter(|f| name.len() > f.len() && name.starts_with(f.as_str())).max_by_key(|f| f.len());
+    match family.and_then(|f| Some((f, g.list_value(list, &name[f.len()..])?))) {
+        Some((f, given)) => format!("{f}{given}"),
+        None => name.to_string(),
+    }
 }
 
 /// The one value whose form (compared in lower case) is one letter apart from
