@@ -380,6 +380,13 @@ impl Recognizer {
             names.extend(next.iter().cloned());
             kept = next;
         }
+        // The last list's word alone too: a caller may give only the family name
+        // ("The name is Nakamura"), which no first name begins.
+        if let [_, .., last] = cue.lists.as_slice() {
+            let forms = check.forms(&[last.as_str()]);
+            let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{between}{f}"))).collect::<Result<_>>()?;
+            names.extend(self.listen_among(held, lang, prompt, &prefix, &said)?.into_iter().take(CUE_WIDTH).map(|i| forms[i].to_string()));
+        }
         if names.is_empty() {
             return Ok(None);
         }
