@@ -159,7 +159,8 @@ impl NameCheck {
     /// its byte range in `text` and the lists it is listened for in.
     fn unlisted(&self, text: &str) -> Vec<(std::ops::Range<usize>, Vec<&str>)> {
         let g = &self.grammar;
-        let Some((mut pos, name)) = self.name_at(text) else { return Vec::new() };
+        let Some((mut pos, name, kana_at)) = self.name_and_kana_before(text) else { return Vec::new() };
+        let name_at = pos;
         let words: Vec<(usize, &str)> = name
             .split(' ')
             .map(|w| {
@@ -185,7 +186,8 @@ impl NameCheck {
                 };
                 lists.dedup();
                 let listed = lists.iter().any(|l| g.list_holds(l, word));
-                (!listed && !word.is_empty()).then(|| (pos..pos + word.len(), lists))
+                let start = if n == 1 && pos == name_at { kana_at } else { pos };
+                (!listed && !word.is_empty()).then(|| (start..pos + word.len(), lists))
             })
             .collect()
     }
@@ -249,9 +251,19 @@ impl NameCheck {
     /// The name the extractor finds in `text` and where it starts there. The name as
     /// written must be in the text as heard (not mended or respelled).
     fn name_at(&self, text: &str) -> Option<(usize, String)> {
+        self.name_and_kana_before(text).map(|(at, name, _)| (at, name))
+    }
+
+    /// `name_at`, and where kana start that the extractor left out of the name
+    /// just before it, taking them for a sound the recogniser added (よ山本); when
+    /// the name is unlisted they are more likely part of it (また鍋 for 渡辺).
+    fn name_and_kana_before(&self, text: &str) -> Option<(usize, String, usize)> {
         let (heard, name) = crate::extract::name_heard(&self.grammar, text)?;
-        let at = text.rfind(heard.as_str())? + heard.find(name.as_str())?;
-        Some((at, name))
+        let heard_at = text.rfind(heard.as_str())?;
+        let at = heard_at + heard.find(name.as_str())?;
+        let kana = |c: char| matches!(c, '\u{3041}'..='\u{309f}' | '\u{30a0}'..='\u{30ff}');
+        let kana_at = if text[heard_at..at].chars().all(kana) { heard_at } else { at };
+        Some((at, name, kana_at))
     }
 
     /// Every way the lists write a name: the names and their other spellings.
@@ -498,6 +510,16 @@ mod tests {
         let heard = "名前は林田です。";
         let at = heard.find("林田").unwrap();
         assert_eq!(ja.unlisted(heard), vec![(at..at + "林田".len(), vec!["surname"])]);
+    }
+
+    #[test]
+    fn kana_the_extractor_left_before_an_unlisted_name_are_heard_again_with_it() {
+        let ja = NameCheck::load("ja").unwrap();
+        // 渡辺 heard as また鍋: the extractor takes また for a stray sound and finds 鍋.
+        let heard = "名前はまた鍋です。";
+        let at = heard.find("また鍋").unwrap();
+        assert_eq!(ja.unlisted(heard), vec![(at..at + "また鍋".len(), vec!["surname"])]);
+        assert!(ja.unlisted("名前はよ山本です。").is_empty(), "a listed name is not heard again");
     }
 
     #[test]
