@@ -543,6 +543,7 @@ mod tests {
         assert_eq!(words, at..at + "more abandoned".len());
         // The number that follows is no part of the name heard again.
         let heard = "My name is more abandoned 080-4916-2735.";
+        let at = heard.find("more").unwrap();
         assert_eq!(en.unheard_after_cue(heard, None).unwrap().0, at..at + "more abandoned".len());
         assert!(en.unheard_after_cue("My name's Laura Bennett and my mobile is 080-4916-2735.", None).is_none(), "a name was heard");
         assert!(en.unheard_after_cue("Tomorrow at 7 for two.", None).is_none(), "no cue");
