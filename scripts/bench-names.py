@@ -7,7 +7,7 @@ synthetic turns ("名前は有吉です。", "My name is Karen Whitaker.") with 
 voices and its two conditions (as scripts/bench-phone.py makes them). Half the names
 are drawn from the lists the recogniser hears names again among
 (grammars/<lang>/asr_names.toml), half are real names the lists lack, which the
-second listen must leave alone. Each is transcribed, read and compared.
+second listen must leave alone. Each is transcribed, read as heard and compared.
 
     python3 scripts/bench-names.py [--lang en|ja] [--count N] [--show]
 
@@ -87,7 +87,7 @@ def score(lang, calls, out, show):
         files = [os.path.join(out, cond, "%02d.wav" % i) for i in range(len(calls))]
         heard = subprocess.run([phone.BIN, "transcribe", "--lang", lang] + files, capture_output=True, text=True,
                                check=True, cwd=ROOT).stdout.splitlines()
-        read = subprocess.run([phone.BIN, "extract", "--lang", lang, "--jsonl"], input="\n".join(heard) + "\n",
+        read = subprocess.run([phone.BIN, "extract", "--heard", "--lang", lang, "--jsonl"], input="\n".join(heard) + "\n",
                               capture_output=True, text=True, check=True, cwd=ROOT).stdout.splitlines()
         right = {True: 0, False: 0}
         for call, text, slots in zip(calls, heard, read):

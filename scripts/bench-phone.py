@@ -5,7 +5,7 @@ The dev set has few phone turns, and most use the same numbers, so this makes it
 own: seeded, synthetic calls ("It's oh eight oh, two two two two, six six six six."),
 with the dev set's voices (espeak-ng for English, Open JTalk for Japanese) and its two
 conditions (clean 16 kHz; 300-3400 Hz, 8 kHz mu-law), half with runs of one digit,
-half random. Each is transcribed (`yoyaku transcribe`), read (`yoyaku extract`) and
+half random. Each is transcribed (`yoyaku transcribe`), read (`yoyaku extract --heard`) and
 compared digit for digit.
 
     python3 scripts/bench-phone.py [--lang en|ja] [--count N] [--show]
@@ -99,7 +99,7 @@ def score(lang, calls, out, show):
         files = [os.path.join(out, cond, "%02d.wav" % i) for i in range(len(calls))]
         heard = subprocess.run([BIN, "transcribe", "--lang", lang] + files, capture_output=True, text=True,
                                check=True, cwd=ROOT).stdout.splitlines()
-        read = subprocess.run([BIN, "extract", "--lang", lang, "--jsonl"], input="\n".join(heard) + "\n",
+        read = subprocess.run([BIN, "extract", "--heard", "--lang", lang, "--jsonl"], input="\n".join(heard) + "\n",
                               capture_output=True, text=True, check=True, cwd=ROOT).stdout.splitlines()
         right = {True: 0, False: 0}
         for call, text, slots in zip(calls, heard, read):

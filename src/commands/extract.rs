@@ -21,6 +21,10 @@ pub struct Args {
     /// Read one utterance per line from stdin and write one JSON line each.
     #[arg(long)]
     jsonl: bool,
+    /// The text is a recogniser's transcript (`yoyaku transcribe`): names are spelled
+    /// as the grammar's lists spell them (たなか → 田中), as in a call.
+    #[arg(long)]
+    heard: bool,
     /// The utterance (when not --jsonl).
     text: Vec<String>,
 }
@@ -29,7 +33,8 @@ pub fn run(a: Args) -> Result<()> {
     let grammar = Grammar::load(&a.lang)?;
     let profile = load_profile(a.profile.as_deref())?;
     let now = now_or(a.now.as_deref(), &profile)?;
-    let ctx = Context { source: Source::Typed, now, profile: &profile, call_date: None, expect: None };
+    let source = if a.heard { Source::Heard } else { Source::Typed };
+    let ctx = Context { source, now, profile: &profile, call_date: None, expect: None };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if a.jsonl {
