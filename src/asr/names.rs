@@ -195,13 +195,15 @@ impl NameCheck {
     /// In a name written without spaces that starts with a listed family name as
     /// the list writes it (佐藤花庫), where the given name is (花庫), and its list.
     /// The longest listed family name counts (佐々木, not 佐), and what follows must
-    /// be `MIN_GIVEN_CHARS` long: 森山 is a family name the list may lack, not 森
-    /// and a given name 山.
+    /// be `MIN_GIVEN_CHARS` long after a family name of one character: 森山 is a
+    /// family name the list may lack, not 森 and a given name 山; after two, one
+    /// is enough (高橋海 for 高橋由美).
     fn given_part(&self, word: &str) -> Option<(std::ops::Range<usize>, &str)> {
         let given = self.given.as_deref()?;
         let names = self.grammar.lists.get(&self.last)?.values();
         let family = names.filter(|f| word.starts_with(f.as_str())).map(String::len).max()?;
-        (word[family..].chars().count() >= MIN_GIVEN_CHARS || family == word.len()).then_some((family..word.len(), given))
+        let long_enough = word[family..].chars().count() + word[..family].chars().count().min(2) > MIN_GIVEN_CHARS;
+        (long_enough || family == word.len()).then_some((family..word.len(), given))
     }
 
     /// The words after a name cue in `text` when the extractor finds no name there:
@@ -510,6 +512,10 @@ mod tests {
         let heard = "名前は林田です。";
         let at = heard.find("林田").unwrap();
         assert_eq!(ja.unlisted(heard), vec![(at..at + "林田".len(), vec!["surname"])]);
+        // After a family name of two characters, one more is a given name (高橋海 for 高橋由美).
+        let heard = "高橋海です。";
+        let at = heard.find("海").unwrap();
+        assert_eq!(ja.unlisted(heard), vec![(at..at + "海".len(), vec!["given_name"])]);
     }
 
     #[test]
