@@ -227,10 +227,15 @@ fn tidy_name(g: &Grammar, name: &str, source: Source) -> String {
     }
     // A given name said alone (さくら) is no family name misheard (佐久間).
     let given = g.names.given.as_ref().is_some_and(|l| g.list_holds(l, &name));
+    // わたなめ → わたなべ → 渡辺: the readings are the list's forms
+    let forms = || g.lists.get(list).into_iter().flatten().map(|(form, value)| (form.as_str(), value.as_str()));
     if !given && g.names.one_sound_off.as_ref().is_some_and(|re| re.is_match(&name)) {
-        // わたなめ → わたなべ → 渡辺: the readings are the list's forms
-        let forms = g.lists.get(list).into_iter().flatten().map(|(form, value)| (form.as_str(), value.as_str()));
-        if let Some(v) = only_one_near(forms, &name.to_lowercase()) {
+        if let Some(v) = only_one_near(forms(), &name.to_lowercase()) {
+            return v.to_string();
+        }
+    }
+    if !given && g.names.one_mark_off.as_ref().is_some_and(|re| re.is_match(&name)) {
+        if let Some(v) = only_one_by_marks(forms(), &name.to_lowercase()) {
             return v.to_string();
         }
     }
@@ -306,6 +311,16 @@ fn only_one_near<'g>(forms: impl Iterator<Item = (&'g str, &'g str)>, heard: &st
         })
         .collect();
     only_one(near.iter().map(|(v, _)| *v).collect()).or_else(|| only_one(near.iter().filter(|(_, marks_only)| *marks_only).map(|(v, _)| *v).collect()))
+}
+
+/// The one value whose form differs from `heard` only in one letter's marks
+/// (わた and わだ), if exactly one does.
+fn only_one_by_marks<'g>(forms: impl Iterator<Item = (&'g str, &'g str)>, heard: &str) -> Option<&'g str> {
+    let near = forms.filter_map(|(form, value)| {
+        let (x, y) = one_letter_apart(&form.to_lowercase(), heard)?;
+        (base_letter(x) == base_letter(y)).then_some(value)
+    });
+    only_one(near.collect())
 }
 
 /// The value `values` hold, if they hold exactly one (several times or once).
@@ -420,5 +435,12 @@ mod tests {
         assert_eq!(name_of("おかわ").as_deref(), Some("小川"));
         // two names one sound off, neither by a mark alone: kept as heard
         assert_eq!(name_of("まくだ").as_deref(), Some("まくだ"), "ますだ (増田) and まつだ (松田)");
+    }
+
+    #[test]
+    fn a_name_of_two_sounds_is_mended_only_by_one_sounds_marks() {
+        assert_eq!(name_of("わた").as_deref(), Some("和田"));
+        // はい is one sound from several two-sound names, by no mark alone
+        assert_eq!(name_of("はい").as_deref(), Some("はい"));
     }
 }

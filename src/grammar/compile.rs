@@ -71,6 +71,7 @@ pub struct NameRules {
     pub stray_first: Option<Regex>,
     pub sounds_like: Vec<(Regex, String)>,
     pub one_sound_off: Option<Regex>,
+    pub one_mark_off: Option<Regex>,
     pub kana_ending: Option<Regex>,
     /// The list of given names (see `NameSpec::given`).
     pub given: Option<String>,
@@ -253,6 +254,7 @@ pub fn compile(lang: &str, raw: RawGrammar) -> Result<Grammar> {
         stray_first: lex.names.stray_first.as_deref().map(|p| c.regex(p)).transpose()?,
         sounds_like: rewrites("sounds_like", &lex.names.sounds_like)?,
         one_sound_off: lex.names.one_sound_off.as_deref().map(|p| c.regex(p)).transpose()?,
+        one_mark_off: lex.names.one_mark_off.as_deref().map(|p| c.regex(p)).transpose()?,
         kana_ending: lex.names.kana_ending.as_deref().map(|p| c.regex(p)).transpose()?,
         given: lex.names.given.clone(),
     };

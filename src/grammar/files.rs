@@ -59,6 +59,10 @@ pub struct NameSpec {
     /// the forms of exactly one listed name, is that name (わたなめ → 渡辺).
     #[serde(default)]
     pub one_sound_off: Option<String>,
+    /// A name matching this that the spelling list lacks, one sound's marks away
+    /// from the forms of exactly one listed name, is that name (わた → わだ → 和田).
+    #[serde(default)]
+    pub one_mark_off: Option<String>,
     /// A name matching this, its first `kanji` group written as a listed name starts
     /// and its `kana` group as that name's reading ends, is that name (上だ → 上田).
     #[serde(default)]
