@@ -174,7 +174,7 @@ impl Recognizer {
         let at_start = spot.joined[..spot.at.start].trim().is_empty();
         let placed = as_placed(&check.said, at_start);
         let (prefix, between) = spot.lead();
-        let said: Vec<Vec<i32>> = placed.iter().map(|s| self.tokens_of(&format!("{between}{s}"))).collect::<Result<_>>()?;
+        let said = self.tokens_after(between, &placed)?;
         let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
         let first = spot.words().to_string();
         let mut candidates = vec![first.clone()];

@@ -346,7 +346,7 @@ impl Recognizer {
         let forms = check.forms(lists);
         // What lies between the forced tokens and the word (" " in English) goes first.
         let (prefix, between) = spot.lead();
-        let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{between}{f}"))).collect::<Result<_>>()?;
+        let said = self.tokens_after(between, &forms)?;
         let started = std::time::Instant::now();
         let found = self.listen_among(held, lang, prompt, &prefix, &said)?;
         let first = spot.words();
@@ -372,10 +372,15 @@ impl Recognizer {
     }
 
     /// The listed name (a word of each of the cue's lists in turn, or of the first
-    /// alone) the audio fits better than the words heard at `spot`, if any.
+    /// or the last alone) the audio fits better than the words heard at `spot`, if any.
     fn listen_after_cue(&self, held: &mut Held, lang: &str, prompt: &str, spot: &Spot, check: &NameCheck, cue: &Cue) -> Result<Option<String>> {
         let started = std::time::Instant::now();
         let (prefix, between) = spot.lead();
+        // The likeliest few of `forms` after `lead`.
+        let mut likeliest = |lead: &str, forms: &[&str]| -> Result<Vec<usize>> {
+            let said = self.tokens_after(lead, forms)?;
+            Ok(self.listen_among(held, lang, prompt, &prefix, &said)?.into_iter().take(CUE_WIDTH).collect())
+        };
         // Word by word: the likeliest few of each list after the ones kept before.
         let mut kept: Vec<String> = vec![String::new()];
         let mut names: Vec<String> = Vec::new();
@@ -385,8 +390,7 @@ impl Recognizer {
             for so_far in &kept {
                 // The words kept so far lead every name of this list.
                 let lead = if so_far.is_empty() { between.to_string() } else { format!("{between}{so_far} ") };
-                let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{lead}{f}"))).collect::<Result<_>>()?;
-                for i in self.listen_among(held, lang, prompt, &prefix, &said)?.into_iter().take(CUE_WIDTH) {
+                for i in likeliest(&lead, &forms)? {
                     let name = if so_far.is_empty() { forms[i].to_string() } else { format!("{so_far} {}", forms[i]) };
                     next.push(name);
                 }
@@ -398,8 +402,7 @@ impl Recognizer {
         // ("The name is Nakamura"), which no first name begins.
         if let [_, .., last] = cue.lists.as_slice() {
             let forms = check.forms(&[last.as_str()]);
-            let said: Vec<Vec<i32>> = forms.iter().map(|f| self.tokens_of(&format!("{between}{f}"))).collect::<Result<_>>()?;
-            names.extend(self.listen_among(held, lang, prompt, &prefix, &said)?.into_iter().take(CUE_WIDTH).map(|i| forms[i].to_string()));
+            names.extend(likeliest(between, &forms)?.into_iter().map(|i| forms[i].to_string()));
         }
         if names.is_empty() {
             return Ok(None);

@@ -302,15 +302,9 @@ fn spelled_given_name(g: &Grammar, list: &str, name: &str) -> String {
 /// When several are that near, the one whose letter differs only by its marks
 /// wins, if it alone does: おかわ is one sound from おがわ (小川), おかだ and おかの,
 /// and a voiced sound heard unvoiced is the likeliest slip.
-fn only_one_near<'g>(forms: impl Iterator<Item = (&'g str, &'g str)>, heard: &str) -> Option<&'g str> {
-    let near: Vec<(&str, bool)> = forms
-        .filter_map(|(form, value)| {
-            let form = form.to_lowercase();
-            let (x, y) = one_letter_apart(&form, heard)?;
-            Some((value, base_letter(x) == base_letter(y)))
-        })
-        .collect();
-    only_one(near.iter().map(|(v, _)| *v).collect()).or_else(|| only_one(near.iter().filter(|(_, marks_only)| *marks_only).map(|(v, _)| *v).collect()))
+fn only_one_near<'g>(forms: impl Iterator<Item = (&'g str, &'g str)> + Clone, heard: &str) -> Option<&'g str> {
+    let near = forms.clone().filter_map(|(form, value)| one_letter_apart(&form.to_lowercase(), heard).map(|_| value));
+    only_one(near.collect()).or_else(|| only_one_by_marks(forms, heard))
 }
 
 /// The one value whose form differs from `heard` only in one letter's marks
