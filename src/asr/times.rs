@@ -41,6 +41,11 @@ pub struct TimeCheck {
 #[serde(deny_unknown_fields)]
 struct LeftOut {
     minutes: Vec<String>,
+    /// The time with its minutes written in place of its half of the day: whisper
+    /// also writes "p.m." where "thirty" was said ("six thirty in the evening" as "6
+    /// p.m. in the evening").
+    #[serde(default)]
+    in_place: Option<String>,
     prior: f64,
 }
 
@@ -152,7 +157,8 @@ impl TimeCheck {
                         continue;
                     }
                     readings.push(r);
-                    with_minutes.push(left_out.iter().map(|m| fill(template, m)).collect());
+                    let templates = std::iter::once(template).chain(self.left_out.as_ref().and_then(|l| l.in_place.as_ref()));
+                    with_minutes.push(templates.flat_map(|t| left_out.iter().map(move |m| fill(t, m))).collect());
                 }
                 let unsure = fill(&self.unsure, minute.as_deref().unwrap_or_default());
                 (readings.len() > 1).then(|| TimeHeard { at: whole.range(), readings, unsure, with_minutes })
@@ -230,12 +236,12 @@ mod tests {
             readings: vec!["{hour}{minute} a.m.".into(), "{hour}{minute} p.m.".into()],
             unsure: "{hour}{minute} o'clock".into(),
             doubt: 2.0,
-            left_out: Some(LeftOut { minutes: vec![":30".into()], prior: 8.0 }),
+            left_out: Some(LeftOut { minutes: vec![":30".into()], in_place: Some("{hour}{minute}".into()), prior: 8.0 }),
             off_grid: None,
         };
         let found = check.readings_at("Saturday at 9 p.m. in the morning");
         let (readings, unsure) = (vec!["9 a.m.".to_string(), "9 p.m.".to_string()], "9 o'clock".to_string());
-        let with_minutes = vec![vec!["9:30 a.m.".to_string()], vec!["9:30 p.m.".to_string()]];
+        let with_minutes = vec![vec!["9:30 a.m.".to_string(), "9:30".to_string()], vec!["9:30 p.m.".to_string(), "9:30".to_string()]];
         assert_eq!(found, vec![TimeHeard { at: 12..18, readings, unsure, with_minutes }]);
         let found = check.readings_at("at 10:30 a.m.");
         assert_eq!(found[0].unsure, "10:30 o'clock");
