@@ -887,14 +887,14 @@ impl Recognizer {
     /// Every token of `text`. whisper-rs's `tokenize` breaks (a capacity overflow) when
     /// the text has more tokens than it is given room for; a token is at least one
     /// byte, so room for every byte is always enough.
+    fn tokens_of(&self, text: &str) -> Result<Vec<i32>> {
+        self.ctx.tokenize(text, text.len() + 1).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))
+    }
+
     /// The tokens of each of `texts` written after `lead` (what lies between the
     /// forced tokens and a spot, " " in English), for `listen_among`.
     fn tokens_after(&self, lead: &str, texts: &[impl AsRef<str>]) -> Result<Vec<Vec<i32>>> {
         texts.iter().map(|t| self.tokens_of(&format!("{lead}{}", t.as_ref()))).collect()
-    }
-
-    fn tokens_of(&self, text: &str) -> Result<Vec<i32>> {
-        self.ctx.tokenize(text, text.len() + 1).map_err(|e| anyhow::anyhow!("speech recognition failed: {e:?}"))
     }
 
     /// What whisper_full feeds the decoder before the text:

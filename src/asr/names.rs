@@ -26,7 +26,8 @@ const NAME_CONTEXT_CHARS: usize = 6;
 /// Names kept for each word listened for after a cue.
 const CUE_WIDTH: usize = 5;
 
-/// The fewest characters a given name after a family name has (see `given_part`).
+/// The fewest characters a given name after a family name of one character has (see
+/// `given_part`).
 const MIN_GIVEN_CHARS: usize = 2;
 
 /// Which list a name's words are listened for in (`asr_names.toml`).
@@ -202,8 +203,8 @@ impl NameCheck {
         let given = self.given.as_deref()?;
         let names = self.grammar.lists.get(&self.last)?.values();
         let family = names.filter(|f| word.starts_with(f.as_str())).map(String::len).max()?;
-        let long_enough = word[family..].chars().count() + word[..family].chars().count().min(2) > MIN_GIVEN_CHARS;
-        (long_enough || family == word.len()).then_some((family..word.len(), given))
+        let fewest = if word[..family].chars().count() == 1 { MIN_GIVEN_CHARS } else { 1 };
+        (word[family..].chars().count() >= fewest || family == word.len()).then_some((family..word.len(), given))
     }
 
     /// The words after a name cue in `text` when the extractor finds no name there:

@@ -149,6 +149,7 @@ impl TimeCheck {
                 let minute = c.name("minute").map(|m| format!(":{}", m.as_str()));
                 let fill = |r: &str, minute: &str| r.replace("{hour}", hour).replace("{minute}", minute);
                 let left_out = self.left_out.as_ref().filter(|_| minute.is_none()).map_or(&[][..], |l| &l.minutes[..]);
+                let in_place = self.left_out.as_ref().and_then(|l| l.in_place.as_ref());
                 let mut readings: Vec<String> = Vec::new();
                 let mut with_minutes = Vec::new();
                 for template in &self.readings {
@@ -157,7 +158,7 @@ impl TimeCheck {
                         continue;
                     }
                     readings.push(r);
-                    let templates = std::iter::once(template).chain(self.left_out.as_ref().and_then(|l| l.in_place.as_ref()));
+                    let templates = std::iter::once(template).chain(in_place);
                     with_minutes.push(templates.flat_map(|t| left_out.iter().map(move |m| fill(t, m))).collect());
                 }
                 let unsure = fill(&self.unsure, minute.as_deref().unwrap_or_default());
