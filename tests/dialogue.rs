@@ -543,6 +543,32 @@ fn a_second_refusal_offers_again() {
     assert_eq!(c.session.outcome(), Outcome::Booked);
 }
 
+/// The time refused still stands when the caller changes the day instead of taking
+/// an offer ("Saturday then"): it is checked on the new day, not asked for again;
+/// changing the party while offers are pending offers again for the same time.
+#[test]
+fn a_refused_time_is_tried_again_on_the_day_the_caller_changes_to() {
+    let full = || {
+        let mut store = Store::open_in_memory().unwrap();
+        for i in 0..10 {
+            book(&mut store, "2026-11-28", "19:00", &format!("0900000000{i}"), "X", 10);
+        }
+        store
+    };
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", None, full());
+    assert!(c.say("Table for two tomorrow at 7pm, I'm Kim, 09011112222").contains("We could do"));
+    let r = c.say("Sunday then.");
+    assert!(r.contains("Sunday") && r.contains("7 p.m.") && r.contains("Is that correct?"), "{r}");
+    c.say("Yes.");
+    let kept = &c.store.all().unwrap()[10];
+    assert_eq!((kept.date.to_string(), kept.time.to_string()), ("2026-11-29".to_string(), "19:00:00".to_string()));
+
+    let mut j = Call::start("restaurant", "ja", "2026-11-27T10:00", None, full());
+    assert!(j.say("明日の夜7時に2名で予約したいです。木村です。09011112222").contains("いかがでしょうか"));
+    let r = j.say("あ、やっぱり3名でお願いします。");
+    assert!(r.contains("満席") && r.contains("いかがでしょうか"), "{r}");
+}
+
 /// A change given up after a refusal ("Never mind, leave it as it is") keeps the
 /// reservation and ends the call politely, not with staff.
 #[test]

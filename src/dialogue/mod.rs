@@ -65,6 +65,13 @@ enum Mode {
     Cancel,
 }
 
+/// A date or time the caller asked for that could not be booked.
+#[derive(Debug, Clone, Copy)]
+enum Refused {
+    Date(NaiveDate),
+    Time(NaiveTime),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     /// Change/cancel: finding the reservation by phone number.
@@ -124,6 +131,10 @@ pub struct Call {
     asked: Option<&'static str>,
     tries: BTreeMap<&'static str, u32>,
     offers: Vec<NaiveDateTime>,
+    /// The refused date or time the offers stand in for. When the caller changes
+    /// something else while they are pending ("Saturday then"), it is put back and
+    /// checked again with the new details, instead of being asked for afresh.
+    refused: Option<Refused>,
     outcome: Outcome,
     answered_inquiry: bool,
     /// The start of a phone number given in pieces ("oh nine oh, one two three
@@ -148,6 +159,7 @@ impl Call {
             asked: None,
             tries: BTreeMap::new(),
             offers: Vec::new(),
+            refused: None,
             outcome: Outcome::Incomplete,
             answered_inquiry: false,
             phone_start: None,
@@ -353,6 +365,9 @@ impl Call {
                 }
             }
         } else {
+            if !self.offers.is_empty() {
+                self.put_back_refused();
+            }
             self.offers.clear();
         }
         self.proceed(now, book, lead)
@@ -557,9 +572,11 @@ impl Call {
     ) -> Reply {
         let slot = if problem.is_about_date() || (problem == Problem::Past && at.date() < now.date()) {
             self.draft.date = None;
+            self.refused = Some(Refused::Date(at.date()));
             "date"
         } else {
             self.draft.time = None;
+            self.refused = Some(Refused::Time(at.time()));
             "time"
         };
         self.phase = Phase::Collect;
@@ -579,6 +596,15 @@ impl Call {
             lead.push(self.say().line("offer", &[("options", self.say().list(&options))]));
         }
         self.reply(self.say().join(&lead))
+    }
+
+    /// The refused date or time back in an empty slot (see `refused`).
+    fn put_back_refused(&mut self) {
+        match self.refused.take() {
+            Some(Refused::Date(d)) if self.draft.date.is_none() => self.draft.date = Some(d),
+            Some(Refused::Time(t)) if self.draft.time.is_none() => self.draft.time = Some(t),
+            _ => {}
+        }
     }
 
     fn commit(&mut self) -> Reply {
