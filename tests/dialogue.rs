@@ -569,6 +569,22 @@ fn a_refused_time_is_tried_again_on_the_day_the_caller_changes_to() {
     assert!(r.contains("満席") && r.contains("いかがでしょうか"), "{r}");
 }
 
+/// A weekday said with a date it does not fall on ("Saturday, November 18", one of
+/// the two misheard) takes the day offered on that weekday, to be read back.
+#[test]
+fn an_offered_weekday_said_with_the_wrong_date_takes_that_offer() {
+    let mut c = Call::new("clinic", "en", "2026-11-09T14:25");
+    let r = c.say("Could I get an appointment this Sunday at eleven in the morning? My name's Claire Howard, 080-6702-3195.");
+    assert!(r.contains("Saturday, November 14, 11 a.m."), "{r}");
+    let r = c.say("What about Saturday, November 18?");
+    assert!(r.contains("Saturday, November 14, at 11 a.m.") && r.contains("Is that correct?"), "{r}");
+    let mut j = Call::new("clinic", "ja", "2026-11-09T14:25");
+    let r = j.say("今週の日曜日の午前11時に予約できますか。名前は木村、電話番号は080-6702-3195です。");
+    assert!(r.contains("11月14日土曜日"), "{r}");
+    let r = j.say("じゃあ、18日の土曜日でお願いします。");
+    assert!(r.contains("11月14日土曜日") && r.contains("よろしいでしょうか"), "{r}");
+}
+
 /// A change given up after a refusal ("Never mind, leave it as it is") keeps the
 /// reservation and ends the call politely, not with staff.
 #[test]

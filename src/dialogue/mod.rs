@@ -292,6 +292,9 @@ impl Call {
         if let Some(at) = self.offer_named(s) {
             self.draft.date = Some(at.date());
             self.draft.time = Some(at.time());
+            if gave.is_empty() {
+                gave.push("date");
+            }
         }
         let mut heard = s.phone_heard.clone();
         if self.asked == Some("phone") && self.draft.phone.is_none() && s.phone.is_none() {
@@ -374,14 +377,18 @@ impl Call {
     }
 
     /// The offered slot an answer names by its time alone or its date alone: after
-    /// "Thursday or Tuesday at 7 p.m.", "7 p.m. then" takes the first. The read-back
-    /// that follows lets the caller correct it.
+    /// "Thursday or Tuesday at 7 p.m.", "7 p.m. then" takes the first. A weekday said
+    /// with a date it does not fall on names the offer on that weekday ("Saturday,
+    /// November 18" after "Saturday, November 14"). The read-back that follows lets the
+    /// caller correct it.
     fn offer_named(&self, s: &Slots) -> Option<NaiveDateTime> {
-        match (s.date, s.time) {
-            (None, Some(t)) => self.offers.iter().find(|o| o.time() == t).copied(),
-            (Some(d), None) => self.offers.iter().find(|o| o.date() == d).copied(),
-            _ => None,
+        let weekday = s.weekday_of_no_date;
+        if (s.date.is_some() && s.time.is_some()) || (s.date.is_none() && s.time.is_none() && weekday.is_none()) {
+            return None;
         }
+        self.offers.iter().copied().find(|o| {
+            s.date.is_none_or(|d| o.date() == d) && s.time.is_none_or(|t| o.time() == t) && weekday.is_none_or(|w| o.weekday() == w)
+        })
     }
 
     fn confirm(&mut self, s: &Slots, text: &str, now: NaiveDateTime, book: &dyn BookView) -> Reply {

@@ -32,6 +32,11 @@ pub struct Slots {
     /// Digits that look like a phone number with a digit too many or too few.
     #[serde(skip)]
     pub phone_heard: Option<String>,
+    /// The weekday of a date said with one it does not fall on ("Saturday, November
+    /// 18"): no date is taken, but where days were offered, the one on that weekday
+    /// is likely meant (one of the two words was misheard).
+    #[serde(skip)]
+    pub weekday_of_no_date: Option<chrono::Weekday>,
 }
 
 impl Slots {
@@ -103,6 +108,9 @@ pub fn extract(g: &Grammar, text: &str, ctx: &Context) -> Slots {
             (_, None) => slots.date,
         };
         last = Some((m.end, d, weekday));
+    }
+    if slots.date.is_none() {
+        slots.weekday_of_no_date = found.iter().rev().filter(|m| m.slot == Some(Slot::Date)).find_map(|m| resolve::weekday_said(&m.caps));
     }
     let day = slots.date.or(ctx.call_date).unwrap_or(ctx.now.date());
     // "tomorrow morning at 10": the date's part of the day is the period of a time said without one.

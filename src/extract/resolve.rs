@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::Source;
 use crate::grammar::{Capture, Grammar};
 use crate::profile::{parse_weekday, Profile};
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 
 fn get<'a>(caps: &'a [Capture], name: &str) -> Option<&'a str> {
     caps.iter().rev().find(|c| c.name == name).map(|c| c.value.as_str())
@@ -40,6 +40,11 @@ pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
         Some(wd) if wd != date.weekday() => None,
         _ => Some(date),
     }
+}
+
+/// The weekday a date mention names, if any.
+pub fn weekday_said(caps: &[Capture]) -> Option<Weekday> {
+    get(caps, "weekday").and_then(parse_weekday)
 }
 
 fn calendar_date(caps: &[Capture], today: NaiveDate, day: i64) -> Option<NaiveDate> {
