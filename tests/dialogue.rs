@@ -544,8 +544,8 @@ fn a_second_refusal_offers_again() {
 }
 
 /// The time refused still stands when the caller changes the day instead of taking
-/// an offer ("Saturday then"): it is checked on the new day, not asked for again;
-/// changing the party while offers are pending offers again for the same time.
+/// an offer ("Sunday then"): it is checked on the new day, not asked for again.
+/// Details given while offers are pending leave them standing: they are made again.
 #[test]
 fn a_refused_time_is_tried_again_on_the_day_the_caller_changes_to() {
     let full = || {
@@ -566,7 +566,9 @@ fn a_refused_time_is_tried_again_on_the_day_the_caller_changes_to() {
     let mut j = Call::start("restaurant", "ja", "2026-11-27T10:00", None, full());
     assert!(j.say("明日の夜7時に2名で予約したいです。木村です。09011112222").contains("いかがでしょうか"));
     let r = j.say("あ、やっぱり3名でお願いします。");
-    assert!(r.contains("満席") && r.contains("いかがでしょうか"), "{r}");
+    assert!(r.contains("午後5時30分") && r.contains("いかがでしょうか") && !r.contains("満席"), "{r}");
+    let r = j.say("はい");
+    assert!(r.contains("午後5時30分") && r.contains("3名様") && r.contains("よろしいでしょうか"), "{r}");
 }
 
 /// A weekday said with a date it does not fall on ("Saturday, November 18", one of

@@ -220,6 +220,8 @@ mod tests {
         assert_eq!(en.unanswered(asked, heard), Some(1..12));
         assert_eq!(en.unanswered(asked, " Um, informase"), Some(5..14));
         assert_eq!(en.unanswered("What time would you like?", " 850-370."), Some(1..8));
+        let offered = "9:30 p.m. is after our last booking time. We could do Tuesday, October 6, 9 p.m. or Tuesday, October 6, 8:45 p.m. Would that work?";
+        assert_eq!(en.unanswered(offered, " Oh, then either clock please."), Some(5..29), "an offer is answered with a time");
         assert!(en.unanswered(asked, " Next Friday, please.").is_none(), "a day was heard");
         assert!(en.unanswered(asked, " 7 p.m., please.").is_none(), "a time was heard");
         assert!(en.unanswered(asked, " Yes, that's right.").is_none(), "an answer to another question");
@@ -229,6 +231,7 @@ mod tests {
         let ja = AnswerCheck::load("ja").unwrap();
         assert_eq!(ja.unanswered("ご希望のお時間を教えてください。", "えーと、スチジハンデ。"), Some("えーと、".len().."えーと、スチジハンデ".len()));
         assert!(ja.unanswered("ご希望のお時間を教えてください。", "えーと、7時半で。").is_none(), "a time was heard");
+        assert!(ja.unanswered("4月28日火曜日、午後7時でしたらご予約いただけます。いかがでしょうか。", "ごめで").is_some(), "an offer is answered");
         assert!(ja.said.iter().any(|s| s == "来週の金曜日でお願いします") && ja.said.iter().any(|s| s == "午後4時で"));
     }
 }

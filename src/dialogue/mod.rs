@@ -65,13 +65,6 @@ enum Mode {
     Cancel,
 }
 
-/// A date or time the caller asked for that could not be booked.
-#[derive(Debug, Clone, Copy)]
-enum Refused {
-    Date(NaiveDate),
-    Time(NaiveTime),
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     /// Change/cancel: finding the reservation by phone number.
@@ -131,10 +124,10 @@ pub struct Call {
     asked: Option<&'static str>,
     tries: BTreeMap<&'static str, u32>,
     offers: Vec<NaiveDateTime>,
-    /// The refused date or time the offers stand in for. When the caller changes
-    /// something else while they are pending ("Saturday then"), it is put back and
-    /// checked again with the new details, instead of being asked for afresh.
-    refused: Option<Refused>,
+    /// The refused time the offers stand in for. When the caller names another day
+    /// instead of taking one ("Sunday then"), it is checked on that day, not asked
+    /// for afresh.
+    refused_time: Option<NaiveTime>,
     outcome: Outcome,
     answered_inquiry: bool,
     /// The start of a phone number given in pieces ("oh nine oh, one two three
@@ -159,7 +152,7 @@ impl Call {
             asked: None,
             tries: BTreeMap::new(),
             offers: Vec::new(),
-            refused: None,
+            refused_time: None,
             outcome: Outcome::Incomplete,
             answered_inquiry: false,
             phone_start: None,
@@ -367,12 +360,14 @@ impl Call {
                     }
                 }
             }
-        } else {
-            if !self.offers.is_empty() {
-                self.put_back_refused();
+        } else if gave.contains(&"date") || gave.contains(&"time") {
+            // Another day for the time refused ("Sunday then") is checked with that time.
+            if !self.offers.is_empty() && !gave.contains(&"time") {
+                self.draft.time = self.draft.time.or(self.refused_time);
             }
             self.offers.clear();
         }
+        // Otherwise (a name, a number) the offers still stand and are made again.
         self.proceed(now, book, lead)
     }
 
@@ -548,7 +543,12 @@ impl Call {
                 }
             }
             self.asked = Some(slot);
-            lead.push(self.say().line(&format!("ask_{slot}"), &[]));
+            // Offers still standing for the slot asked are made again.
+            if !self.offers.is_empty() && matches!(slot, "date" | "time") {
+                lead.push(self.offer_line());
+            } else {
+                lead.push(self.say().line(&format!("ask_{slot}"), &[]));
+            }
             return self.reply(self.say().join(&lead));
         }
         self.asked = None;
@@ -579,11 +579,11 @@ impl Call {
     ) -> Reply {
         let slot = if problem.is_about_date() || (problem == Problem::Past && at.date() < now.date()) {
             self.draft.date = None;
-            self.refused = Some(Refused::Date(at.date()));
+            self.refused_time = None;
             "date"
         } else {
             self.draft.time = None;
-            self.refused = Some(Refused::Time(at.time()));
+            self.refused_time = Some(at.time());
             "time"
         };
         self.phase = Phase::Collect;
@@ -596,22 +596,14 @@ impl Call {
         lead.push(self.say().line(problem.prompt(), &self.when_vars(at)));
         let exclude = self.target.as_ref().map(|t| t.id);
         self.offers = alternatives(&self.profile, book, now, at, exclude, OFFERS);
-        if self.offers.is_empty() {
-            lead.push(self.say().line("no_offer", &[]));
-        } else {
-            let options: Vec<String> = self.offers.iter().map(|o| self.say().when(*o)).collect();
-            lead.push(self.say().line("offer", &[("options", self.say().list(&options))]));
-        }
+        lead.push(if self.offers.is_empty() { self.say().line("no_offer", &[]) } else { self.offer_line() });
         self.reply(self.say().join(&lead))
     }
 
-    /// The refused date or time back in an empty slot (see `refused`).
-    fn put_back_refused(&mut self) {
-        match self.refused.take() {
-            Some(Refused::Date(d)) if self.draft.date.is_none() => self.draft.date = Some(d),
-            Some(Refused::Time(t)) if self.draft.time.is_none() => self.draft.time = Some(t),
-            _ => {}
-        }
+    /// "We could do … Would that work?" with the offers held.
+    fn offer_line(&self) -> String {
+        let options: Vec<String> = self.offers.iter().map(|o| self.say().when(*o)).collect();
+        self.say().line("offer", &[("options", self.say().list(&options))])
     }
 
     fn commit(&mut self) -> Reply {
