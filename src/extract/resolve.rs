@@ -36,7 +36,7 @@ pub fn date(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
     // is that date if it falls on that weekday; if not, one of the two was misheard or
     // misspoken, and no date is taken: the agent asks.
     let date = calendar_date(caps, today, day)?;
-    match get(caps, "weekday").and_then(parse_weekday) {
+    match weekday_said(caps) {
         Some(wd) if wd != date.weekday() => None,
         _ => Some(date),
     }
@@ -72,7 +72,7 @@ fn calendar_date(caps: &[Capture], today: NaiveDate, day: i64) -> Option<NaiveDa
 }
 
 fn weekday(caps: &[Capture], today: NaiveDate) -> Option<NaiveDate> {
-    let wd = get(caps, "weekday").and_then(parse_weekday)?;
+    let wd = weekday_said(caps)?;
     let target = wd.num_days_from_monday() as i64;
     let now = today.weekday().num_days_from_monday() as i64;
     match num(caps, "week") {
