@@ -70,6 +70,16 @@ impl Options {
 /// 夜6時に3人で予約したいんです。」 kept 22 tokens of 15.1 s; whole turns run 4–8 a second.
 const LONG_TURN_SECS: f64 = 8.0;
 const FEW_TOKENS_PER_SECOND: f64 = 2.5;
+/// A turn this long (seconds) whose first pass kept fewer tokens than this per second
+/// left much of what was said out. Where it kept only the end, the domain prompt had
+/// made the decoder skip the start: 「明後日の夜7時に4名で予約したいんですが。加藤です。
+/// 番号は…」 of 9.9 s came out as 「名号は1090-674-2058です。」 (13 tokens), and in full
+/// without the prompt. A turn that only ended early is decoded on past its end
+/// instead (`continue_past_stop`): without the prompt, "Channel 43 on Saturday at
+/// noon. Please." on the phone came out worse ("Channel 4310. New, Green, …"). A
+/// number said digit by digit runs at 1.6–2 tokens a second in turns of 5–6 s.
+const SKIPPED_TURN_SECS: f64 = 8.0;
+const SKIPPED_TOKENS_PER_SECOND: f64 = 1.6;
 /// A turn this long whose first pass simply ended with so few tokens is decoded on
 /// too: on the phone, "… at noon, please. This is Mr. Patel, 080-1212-3434." of 8.9 s
 /// ended after "please" (9 tokens), and "… my number is" of 9.9 s before the number.
@@ -443,6 +453,16 @@ impl Recognizer {
             first = self.first_pass(&mut state, &audio, lang, &prompt, stop)?;
             if debugging() {
                 eprintln!("asr: the first pass copied the domain prompt; without it: {:?}", first.text);
+            }
+        } else if skipped_speech(&first, samples.len()) {
+            let without = joined_prompt(lang, None, after);
+            let again = self.first_pass(&mut state, &audio, lang, &without, stop)?;
+            let start_lost = kept_only_the_end(&first.text, &again.text);
+            if debugging() {
+                eprintln!("asr: the first pass {:?} left speech out; without the domain prompt {:?}, kept: {start_lost}", first.text, again.text);
+            }
+            if start_lost {
+                (prompt, first) = (without, again);
             }
         }
         let prompt = prompt.as_str();
@@ -1008,6 +1028,30 @@ fn pad(samples: &[f32]) -> Vec<f32> {
     v
 }
 
+/// Whether `first`, over `samples` of audio, left much of the turn out (see
+/// `SKIPPED_TURN_SECS`).
+fn skipped_speech(first: &Decoded, samples: usize) -> bool {
+    let secs = samples as f64 / crate::audio::SAMPLE_RATE as f64;
+    secs >= SKIPPED_TURN_SECS && (first.tokens.len() as f64) < secs * SKIPPED_TOKENS_PER_SECOND
+}
+
+/// Whether `first` is the end of what `fuller` says: it says half as much again, and
+/// `first` is more like its last characters than its first (pairs of characters in
+/// common, punctuation and spaces left out).
+fn kept_only_the_end(first: &str, fuller: &str) -> bool {
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<Vec<char>>();
+    let (short, long) = (letters(first), letters(fuller));
+    if short.len() < 2 || long.len() * 2 < short.len() * 3 {
+        return false;
+    }
+    let alike = |part: &[char]| {
+        let mut pairs: Vec<&[char]> = part.windows(2).collect();
+        let shared = short.windows(2).filter(|p| pairs.iter().position(|q| q == p).map(|i| pairs.swap_remove(i)).is_some()).count();
+        shared as f64 / (short.len() - 1) as f64
+    };
+    alike(&long[long.len() - short.len()..]) > alike(&long[..short.len()])
+}
+
 /// Encoder positions for `n` samples: 50 per second, plus margin, capped by the model.
 pub fn audio_ctx_for(n: usize, model_ctx: usize) -> usize {
     let positions = (n as f64 / crate::audio::SAMPLE_RATE as f64 * 50.0).ceil() as usize;
@@ -1091,6 +1135,29 @@ mod tests {
         // A number said as runs of one digit is no loop.
         assert_eq!(loop_start(&[1, 2, 4, 4, 4, 4, 5, 5, 5, 5, 6]), None);
         assert_eq!(loop_start(&[]), None);
+    }
+
+    #[test]
+    fn a_long_turn_with_few_tokens_left_speech_out() {
+        let pass = |n: usize| Decoded::of_tokens((0..n as i32).map(|i| (i, b"a".to_vec())).collect(), -0.3, 0.0);
+        let secs = |s: f64| (s * crate::audio::SAMPLE_RATE as f64) as usize;
+        // 「名号は1090-674-2058です。」: 13 tokens of 9.9 s
+        assert!(skipped_speech(&pass(13), secs(9.9)));
+        assert!(!skipped_speech(&pass(36), secs(9.9)));
+        // a number said digit by digit in a short turn: 10 tokens of 6.2 s
+        assert!(!skipped_speech(&pass(10), secs(6.2)));
+    }
+
+    #[test]
+    fn a_pass_that_kept_the_end_of_a_fuller_one_lost_its_start() {
+        let fuller = "名後日の夜7時24名で予約したいんですが、かとです。番号は090、6174、2058です。";
+        assert!(kept_only_the_end("名号は1090-674-2058です。", fuller));
+        // The start kept, the end lost: decoded on past the end instead.
+        let fuller = " Channel 4310. New, Green, Disadmister.cal, Nero 8, Nero 1212, 3434";
+        assert!(!kept_only_the_end(" Channel 43 on Saturday at noon. Please.", fuller));
+        assert!(!kept_only_the_end("来週の水曜日の夜6時に3人で予約したいんです。", "来週の水曜日の夜6時23人で予約したいんです。うーわー。松元です。電話番号は09054027716です。"));
+        // Not much more said: no lost start.
+        assert!(!kept_only_the_end("2058です。", "2058です。はい"));
     }
 
     #[test]
