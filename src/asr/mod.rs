@@ -454,7 +454,7 @@ impl Recognizer {
             if debugging() {
                 eprintln!("asr: the first pass copied the domain prompt; without it: {:?}", first.text);
             }
-        } else if skipped_speech(&first, samples.len()) {
+        } else if few_tokens(&first, samples.len(), SKIPPED_TURN_SECS, SKIPPED_TOKENS_PER_SECOND) {
             let without = joined_prompt(lang, None, after);
             let again = self.first_pass(&mut state, &audio, lang, &without, stop)?;
             let start_lost = kept_only_the_end(&first.text, &again.text);
@@ -644,9 +644,8 @@ impl Recognizer {
     /// One that ended early without looping is decoded on with the end not allowed at
     /// once: whisper then goes on to the words it had left out.
     fn continue_past_stop(&self, held: &mut Held, lang: &str, prompt: &str, first: Decoded, samples: usize) -> Decoded {
-        let secs = samples as f64 / crate::audio::SAMPLE_RATE as f64;
         let long = if first.looped.is_empty() { STOPPED_TURN_SECS } else { LONG_TURN_SECS };
-        if secs < long || first.tokens.len() as f64 >= secs * FEW_TOKENS_PER_SECOND {
+        if !few_tokens(&first, samples, long, FEW_TOKENS_PER_SECOND) {
             return first;
         }
         let (looped, stopped_at, eot) = (first.looped.clone(), first.tokens.len(), self.ctx.token_eot());
@@ -1028,11 +1027,11 @@ fn pad(samples: &[f32]) -> Vec<f32> {
     v
 }
 
-/// Whether `first`, over `samples` of audio, left much of the turn out (see
-/// `SKIPPED_TURN_SECS`).
-fn skipped_speech(first: &Decoded, samples: usize) -> bool {
+/// Whether `first`, over `samples` of audio lasting at least `long_secs`, kept fewer
+/// than `per_second` tokens a second: it left much of what was said out.
+fn few_tokens(first: &Decoded, samples: usize, long_secs: f64, per_second: f64) -> bool {
     let secs = samples as f64 / crate::audio::SAMPLE_RATE as f64;
-    secs >= SKIPPED_TURN_SECS && (first.tokens.len() as f64) < secs * SKIPPED_TOKENS_PER_SECOND
+    secs >= long_secs && (first.tokens.len() as f64) < secs * per_second
 }
 
 /// Whether `first` is the end of what `fuller` says: it says half as much again, and
@@ -1044,11 +1043,8 @@ fn kept_only_the_end(first: &str, fuller: &str) -> bool {
     if short.len() < 2 || long.len() * 2 < short.len() * 3 {
         return false;
     }
-    let alike = |part: &[char]| {
-        let mut pairs: Vec<&[char]> = part.windows(2).collect();
-        let shared = short.windows(2).filter(|p| pairs.iter().position(|q| q == p).map(|i| pairs.swap_remove(i)).is_some()).count();
-        shared as f64 / (short.len() - 1) as f64
-    };
+    let text = |part: &[char]| part.iter().collect::<String>();
+    let alike = |part: &[char]| strsim::sorensen_dice(&text(&short), &text(part));
     alike(&long[long.len() - short.len()..]) > alike(&long[..short.len()])
 }
 
@@ -1141,11 +1137,12 @@ mod tests {
     fn a_long_turn_with_few_tokens_left_speech_out() {
         let pass = |n: usize| Decoded::of_tokens((0..n as i32).map(|i| (i, b"a".to_vec())).collect(), -0.3, 0.0);
         let secs = |s: f64| (s * crate::audio::SAMPLE_RATE as f64) as usize;
+        let skipped = |n: usize, s: f64| few_tokens(&pass(n), secs(s), SKIPPED_TURN_SECS, SKIPPED_TOKENS_PER_SECOND);
         // 「名号は1090-674-2058です。」: 13 tokens of 9.9 s
-        assert!(skipped_speech(&pass(13), secs(9.9)));
-        assert!(!skipped_speech(&pass(36), secs(9.9)));
+        assert!(skipped(13, 9.9));
+        assert!(!skipped(36, 9.9));
         // a number said digit by digit in a short turn: 10 tokens of 6.2 s
-        assert!(!skipped_speech(&pass(10), secs(6.2)));
+        assert!(!skipped(10, 6.2));
     }
 
     #[test]

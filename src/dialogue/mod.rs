@@ -285,6 +285,7 @@ impl Call {
         if let Some(at) = self.offer_named(s) {
             self.draft.date = Some(at.date());
             self.draft.time = Some(at.time());
+            // A weekday alone that names an offer gave the day: no reply misheard.
             if gave.is_empty() {
                 gave.push("date");
             }
