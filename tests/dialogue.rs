@@ -58,6 +58,16 @@ fn book(store: &mut Store, date: &str, time: &str, phone: &str, name: &str, unit
     store.book(&r, Capacity { units, hold_minutes: 90 }).unwrap().unwrap();
 }
 
+/// A book whose ten tables are all taken at 19:00 on 2026-11-28 (the restaurant's
+/// "tomorrow" in these tests).
+fn full_tomorrow_at_7pm() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    for i in 0..10 {
+        book(&mut store, "2026-11-28", "19:00", &format!("0900000000{i}"), "X", 10);
+    }
+    store
+}
+
 #[test]
 fn asks_for_missing_slots_one_at_a_time_in_the_profiles_language() {
     let mut c = Call::new("restaurant", "ja", "2026-11-27T10:00");
@@ -156,11 +166,7 @@ fn the_same_hour_in_the_other_half_of_the_day_is_offered_first() {
 
 #[test]
 fn refuses_a_full_slot_and_offers_free_ones() {
-    let mut store = Store::open_in_memory().unwrap();
-    for i in 0..10 {
-        book(&mut store, "2026-11-28", "19:00", &format!("0900000000{i}"), "X", 10);
-    }
-    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", None, store);
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", None, full_tomorrow_at_7pm());
     let r = c.say("Table for two tomorrow at 7pm, I'm Kim, 09011112222");
     assert!(r.contains("fully booked"), "{r}");
     assert!(!r.contains("7 p.m. or") && r.contains("We could do"), "{r}");
@@ -548,14 +554,7 @@ fn a_second_refusal_offers_again() {
 /// Details given while offers are pending leave them standing: they are made again.
 #[test]
 fn a_refused_time_is_tried_again_on_the_day_the_caller_changes_to() {
-    let full = || {
-        let mut store = Store::open_in_memory().unwrap();
-        for i in 0..10 {
-            book(&mut store, "2026-11-28", "19:00", &format!("0900000000{i}"), "X", 10);
-        }
-        store
-    };
-    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", None, full());
+    let mut c = Call::start("restaurant", "en", "2026-11-27T10:00", None, full_tomorrow_at_7pm());
     assert!(c.say("Table for two tomorrow at 7pm, I'm Kim, 09011112222").contains("We could do"));
     let r = c.say("Sunday then.");
     assert!(r.contains("Sunday") && r.contains("7 p.m.") && r.contains("Is that correct?"), "{r}");
@@ -563,7 +562,7 @@ fn a_refused_time_is_tried_again_on_the_day_the_caller_changes_to() {
     let kept = &c.store.all().unwrap()[10];
     assert_eq!((kept.date.to_string(), kept.time.to_string()), ("2026-11-29".to_string(), "19:00:00".to_string()));
 
-    let mut j = Call::start("restaurant", "ja", "2026-11-27T10:00", None, full());
+    let mut j = Call::start("restaurant", "ja", "2026-11-27T10:00", None, full_tomorrow_at_7pm());
     assert!(j.say("明日の夜7時に2名で予約したいです。木村です。09011112222").contains("いかがでしょうか"));
     let r = j.say("あ、やっぱり3名でお願いします。");
     assert!(r.contains("午後5時30分") && r.contains("いかがでしょうか") && !r.contains("満席"), "{r}");
